@@ -1,0 +1,69 @@
+"""The one place that writes a work item's state.
+
+Every move is one UPDATE guarded by the state it expects (and, for a leased
+item, by the lease token and owner), plus its audit event, in the caller's
+transaction. A guard that matches no row raises, so the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from clerk.audit.events import AuditLog
+from clerk.errors import IllegalTransition, ItemNotFound, LeaseLost
+from clerk.queue.lease import Lease
+from clerk.queue.states import LEASABLE, ItemState, is_allowed
+from clerk.store.schema import work_items
+
+wi = work_items.c
+
+
+def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemState,
+         to_state: ItemState, now: datetime, actor: str, action: str | None = None,
+         lease: Lease | None = None, values: dict[str, Any] | None = None,
+         data: dict[str, Any] | None = None) -> None:
+    """Move one item ``from_state -> to_state`` or raise (nothing written)."""
+    if not is_allowed(from_state, to_state):
+        raise IllegalTransition(item_id, from_state.value, to_state.value)
+    changes: dict[str, Any] = {**(values or {}), "state": to_state.value, "updated_at": now}
+    if to_state not in LEASABLE or lease is None:
+        # Leaving machine work (or moved by a person): no lease survives the move.
+        changes.update(lease_owner=None, lease_expires_at=None)
+        changes.setdefault("available_at", now)
+    guard = [wi.id == item_id, wi.state == from_state.value]
+    if lease is not None:
+        guard += [wi.lease_token == lease.token, wi.lease_owner == lease.worker]
+    result = conn.execute(update(work_items).where(*guard).values(**changes))
+    if result.rowcount != 1:
+        explain_refusal(conn, item_id, from_state, lease)
+    event = {"from": from_state.value, "to": to_state.value, **(data or {})}
+    if lease is not None:
+        event["lease_token"] = lease.token
+    audit.append(conn, actor=actor, action=action or to_state.value, item_id=item_id,
+                 data=event, at=now)
+
+
+def fenced_update(conn: Connection, lease: Lease, values: dict[str, Any]) -> None:
+    """Change non-state columns of a leased item (progress, heartbeat)."""
+    result = conn.execute(update(work_items)
+                          .where(wi.id == lease.item_id, wi.lease_token == lease.token,
+                                 wi.lease_owner == lease.worker)
+                          .values(**values))
+    if result.rowcount != 1:
+        explain_refusal(conn, lease.item_id, None, lease)
+
+
+def explain_refusal(conn: Connection, item_id: int, from_state: ItemState | None,
+                    lease: Lease | None) -> None:
+    row = conn.execute(select(wi.state, wi.lease_token, wi.lease_owner)
+                       .where(wi.id == item_id)).first()
+    if row is None:
+        raise ItemNotFound(f"no work item {item_id}")
+    if lease is not None and (row.lease_token != lease.token or row.lease_owner != lease.worker):
+        raise LeaseLost(f"item {item_id}: lease {lease.token} of {lease.worker} is no longer "
+                        f"valid (now token {row.lease_token}, owner {row.lease_owner})")
+    raise IllegalTransition(item_id, row.state, f"(expected to be {from_state.value})"
+                            if from_state else "(changed meanwhile)")

@@ -1,0 +1,14 @@
+"""Alembic environment: clerk passes its own connection in."""
+
+from alembic import context
+
+from clerk.store.schema import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,198 @@
+"""``clerk worker``: lease items and run the bot's handler on each, until stopped.
+
+A handler moves its item on through the queue (``queue.advance``). What it
+raises decides the rest: ``BusinessException`` -> review, ``UnsafeInput`` /
+``ExtractionError`` -> quarantine, anything else -> a system failure, retried
+with backoff. ``LeaseLost`` means another worker owns the item now: drop it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from clerk.audit.chain import seal
+from clerk.config import Settings
+from clerk.errors import BusinessException, ConfigError, ExtractionError, LeaseLost, UnsafeInput
+from clerk.queue import ItemState, Lease, WorkQueue
+from clerk.queue.states import LEASABLE
+from clerk.store.schema import work_items
+
+log = logging.getLogger("clerk.worker")
+Handler = Callable[[WorkQueue, Lease], Any]
+
+
+def load_handler(dotted: str) -> Handler:
+    """``package.module:function`` -> the function."""
+    module_name, _, attribute = dotted.partition(":")
+    if not attribute:
+        raise ConfigError("handler", dotted, "expected 'module:function'")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError("handler", dotted, f"cannot load: {exc}") from None
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10_000}"
+
+
+@dataclass
+class WorkerStats:
+    processed: int = 0
+    failed: int = 0
+    reviewed: int = 0
+    quarantined: int = 0
+    lost: int = 0
+    by_bot: dict[str, int] = field(default_factory=dict)
+
+
+class Worker:
+    """Runs handlers over leased items; ``stop()`` (or SIGTERM) finishes the
+    item in hand, gives back the rest of the batch, and returns."""
+
+    def __init__(self, queue: WorkQueue, settings: Settings, handlers: dict[str, Handler],
+                 *, default_handler: Handler | None = None, name: str | None = None,
+                 bots: list[str] | None = None, seal_audit: bool = True):
+        self.queue = queue
+        self.settings = settings
+        self.handlers = handlers
+        self.default_handler = default_handler
+        self.name = name or worker_id()
+        self.bots = bots
+        self.seal_audit = seal_audit
+        self.stats = WorkerStats()
+        self._stopping = threading.Event()
+        self._held: dict[int, Lease] = {}
+        self._held_lock = threading.Lock()
+
+    def stop(self, *_: Any) -> None:
+        self._stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def run(self, *, drain: bool = False, max_items: int | None = None) -> WorkerStats:
+        """Work until stopped; with ``drain``, until no machine work is left anywhere."""
+        background = [threading.Thread(target=self._heartbeats, daemon=True)]
+        if self.seal_audit:
+            background.append(threading.Thread(target=self._sealer, daemon=True))
+        for thread in background:
+            thread.start()
+        try:
+            while not self._stopping.is_set():
+                leases = self.queue.lease(self.name, limit=self.settings.worker.lease_batch,
+                                          bots=self.bots)
+                if not leases:
+                    if drain and self._nothing_left():
+                        break
+                    self._stopping.wait(self.settings.worker.poll_seconds)
+                    continue
+                self._work_through(leases)
+                if max_items is not None and self.stats.processed >= max_items:
+                    break
+        finally:
+            self._stopping.set()
+            for thread in background:
+                thread.join(timeout=5)
+        return self.stats
+
+    def _work_through(self, leases: list[Lease]) -> None:
+        with self._held_lock:
+            self._held.update({lease.item_id: lease for lease in leases})
+        for lease in leases:
+            if self._stopping.is_set():
+                self._give_back(lease)
+                continue
+            self.process(lease)
+
+    def process(self, lease: Lease) -> None:
+        handler = self.handlers.get(lease.bot, self.default_handler)
+        try:
+            if handler is None:
+                raise ConfigError("bots", lease.bot, "no handler registered for this bot")
+            handler(self.queue, lease)
+            self._release_if_held(lease)
+            self.stats.processed += 1
+            self.stats.by_bot[lease.bot] = self.stats.by_bot.get(lease.bot, 0) + 1
+        except LeaseLost as exc:
+            self.stats.lost += 1
+            log.warning("lease lost on item %s: %s", lease.item_id, exc)
+        except BusinessException as exc:
+            self._settle(lambda current: self.queue.business_exception(current, exc), lease)
+            self.stats.reviewed += 1
+        except (UnsafeInput, ExtractionError) as exc:
+            self._settle(lambda current: self.queue.quarantine(current, exc.reason, exc.message),
+                         lease)
+            self.stats.quarantined += 1
+        except Exception as exc:  # noqa: BLE001 - any other failure is a system exception to retry
+            log.exception("item %s failed", lease.item_id)
+            self._settle(lambda current: self.queue.fail(current, exc), lease)
+            self.stats.failed += 1
+        finally:
+            with self._held_lock:
+                self._held.pop(lease.item_id, None)
+
+    def _settle(self, action: Callable[[Lease], Any], lease: Lease) -> None:
+        current = self._current(lease)
+        try:
+            action(current)
+        except LeaseLost as exc:
+            self.stats.lost += 1
+            log.warning("lease lost on item %s: %s", lease.item_id, exc)
+
+    def _current(self, lease: Lease) -> Lease:
+        """The handler may have moved the item: settle from its present state."""
+        row = self.queue.get(lease.item_id)
+        return lease.moved_to(ItemState(row["state"]))
+
+    def _release_if_held(self, lease: Lease) -> None:
+        row = self.queue.get(lease.item_id)
+        if row["lease_owner"] == self.name and row["lease_token"] == lease.token:
+            self.queue.release(lease.moved_to(ItemState(row["state"])))
+
+    def _give_back(self, lease: Lease) -> None:
+        try:
+            self.queue.release(lease)
+        except LeaseLost:
+            pass
+        with self._held_lock:
+            self._held.pop(lease.item_id, None)
+
+    def _nothing_left(self) -> bool:
+        with self.queue.store.read() as conn:
+            return not conn.scalar(select(func.count()).select_from(work_items).where(
+                work_items.c.state.in_([s.value for s in LEASABLE])))
+
+    def _heartbeats(self) -> None:
+        interval = self.queue.settings.heartbeat_seconds
+        while not self._stopping.wait(interval):
+            with self._held_lock:
+                held = list(self._held.values())
+            for lease in held:
+                try:
+                    self.queue.heartbeat(lease)
+                except LeaseLost:
+                    with self._held_lock:
+                        self._held.pop(lease.item_id, None)
+                except Exception:  # noqa: BLE001 - a missed beat is retried next interval
+                    log.warning("heartbeat for item %s failed", lease.item_id, exc_info=True)
+
+    def _sealer(self) -> None:
+        audit = self.settings.audit
+        while not self._stopping.wait(audit.seal_interval_seconds):
+            try:
+                seal(self.queue.store, batch=audit.seal_batch,
+                     checkpoint_every=audit.checkpoint_every)
+            except Exception:  # noqa: BLE001 - sealing resumes at the next interval
+                log.warning("audit sealing failed", exc_info=True)
