@@ -153,12 +153,15 @@ def worker(project: ProjectOpt = Path("."), config: ConfigOpt = None,
            drain: Annotated[bool, typer.Option(help="stop when no machine work is left")] = False,
            seal: Annotated[bool, typer.Option(help="also seal the audit chain")] = True) -> None:
     """Process work items with the bots' handlers until stopped (SIGTERM is graceful)."""
-    from clerk.runtime import build_worker
+    from clerk.runtime import build_worker, close_handlers
 
     with open_from(project, config) as proj:
         worker = build_worker(proj, bots=bot, default_handler=handler, seal_audit=seal)
         worker.install_signal_handlers()
-        stats = worker.run(drain=drain)
+        try:
+            stats = worker.run(drain=drain)
+        finally:
+            close_handlers(worker)
     console.print(f"worker {worker.name}: processed {stats.processed}, failed {stats.failed}, "
                   f"to review {stats.reviewed}, quarantined {stats.quarantined}, lost {stats.lost}")
 

@@ -120,19 +120,20 @@ def read_toml(path: Path, *, required: bool) -> dict[str, Any]:
 
 def config_error_from(exc: ValidationError, path: Path) -> ConfigError:
     """The first problem, as one line naming file, key and line."""
-    first = exc.errors()[0]
-    key = ".".join(str(part) for part in first["loc"])
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif "input" in first and first["type"] not in {"missing"}:
-        message = f"{message} (got {_short(first['input'])})"
-    line = find_key_line(path, [str(p) for p in first["loc"]])
+    problems = [(".".join(str(p) for p in e["loc"]), _message(e),
+                 find_key_line(path, [str(p) for p in e["loc"]])) for e in exc.errors()]
+    key, message, line = problems[0]
     error = ConfigError(str(path), key, message, line=line)
-    error.all_problems = [  # type: ignore[attr-defined]
-        (".".join(str(p) for p in e["loc"]), e["msg"],
-         find_key_line(path, [str(p) for p in e["loc"]])) for e in exc.errors()]
+    error.all_problems = problems  # type: ignore[attr-defined]
     return error
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    if "input" in error and error["type"] != "missing":
+        return f"{error['msg']} (got {_short(error['input'])})"
+    return error["msg"]
 
 
 def _short(value: Any) -> str:

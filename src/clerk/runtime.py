@@ -8,8 +8,12 @@ from clerk.worker import Handler, Worker, load_handler
 
 
 def bot_handlers(project: Project) -> dict[str, Handler]:
+    """Each bot's own handler if it names one, else the standard pipeline."""
+    from clerk.pipeline import BotPipeline
+
     bots = load_bots(project.settings.project_dir)
-    return {name: load_handler(bot.handler) for name, bot in bots.items() if bot.handler}
+    return {name: load_handler(bot.handler) if bot.handler else BotPipeline(project, bot)
+            for name, bot in bots.items()}
 
 
 def build_worker(project: Project, *, bots: list[str] | None = None,
@@ -17,3 +21,10 @@ def build_worker(project: Project, *, bots: list[str] | None = None,
     return Worker(project.queue, project.settings, bot_handlers(project),
                   default_handler=load_handler(default_handler) if default_handler else None,
                   bots=bots, seal_audit=seal_audit)
+
+
+def close_handlers(worker: Worker) -> None:
+    for handler in worker.handlers.values():
+        close = getattr(handler, "close", None)
+        if close is not None:
+            close()

@@ -1,6 +1,7 @@
 """``clerk worker``: lease items and run the bot's handler on each, until stopped.
 
-A handler moves its item on through the queue (``queue.advance``). What it
+A handler moves its item on through the queue (``queue.advance``) and may
+return its last ``Lease``. What it
 raises decides the rest: ``BusinessException`` -> review, ``UnsafeInput`` /
 ``ExtractionError`` -> quarantine, anything else -> a system failure, retried
 with backoff. ``LeaseLost`` means another worker owns the item now: drop it.
@@ -22,7 +23,9 @@ from sqlalchemy import func, select
 
 from clerk.audit.chain import seal
 from clerk.config import Settings
-from clerk.errors import BusinessException, ConfigError, ExtractionError, LeaseLost, UnsafeInput
+from clerk.errors import (
+    BusinessException, ConfigError, ErpAuthError, ExtractionError, LeaseLost, UnsafeInput,
+)
 from clerk.queue import ItemState, Lease, WorkQueue
 from clerk.queue.states import LEASABLE
 from clerk.store.schema import work_items
@@ -40,6 +43,13 @@ def load_handler(dotted: str) -> Handler:
         return getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise ConfigError("handler", dotted, f"cannot load: {exc}") from None
+
+
+def _by_bot(leases: list[Lease]) -> dict[str, list[Lease]]:
+    groups: dict[str, list[Lease]] = {}
+    for lease in leases:
+        groups.setdefault(lease.bot, []).append(lease)
+    return groups
 
 
 def worker_id() -> str:
@@ -110,35 +120,60 @@ class Worker:
     def _work_through(self, leases: list[Lease]) -> None:
         with self._held_lock:
             self._held.update({lease.item_id: lease for lease in leases})
-        for lease in leases:
-            if self._stopping.is_set():
-                self._give_back(lease)
+        for bot, group in _by_bot(leases).items():
+            handler = self.handlers.get(bot, self.default_handler)
+            if hasattr(handler, "process_batch") and len(group) > 1 and not self._stopping.is_set():
+                self._process_group(handler, group)
                 continue
-            self.process(lease)
+            for lease in group:
+                if self._stopping.is_set():
+                    self._give_back(lease)
+                else:
+                    self.process(lease)
 
     def process(self, lease: Lease) -> None:
         handler = self.handlers.get(lease.bot, self.default_handler)
         try:
             if handler is None:
                 raise ConfigError("bots", lease.bot, "no handler registered for this bot")
-            handler(self.queue, lease)
-            self._release_if_held(lease)
-            self.stats.processed += 1
-            self.stats.by_bot[lease.bot] = self.stats.by_bot.get(lease.bot, 0) + 1
-        except LeaseLost as exc:
-            self.stats.lost += 1
-            log.warning("lease lost on item %s: %s", lease.item_id, exc)
-        except BusinessException as exc:
-            self._settle(lambda current: self.queue.business_exception(current, exc), lease)
-            self.stats.reviewed += 1
-        except (UnsafeInput, ExtractionError) as exc:
-            self._settle(lambda current: self.queue.quarantine(current, exc.reason, exc.message),
-                         lease)
-            self.stats.quarantined += 1
-        except Exception as exc:  # noqa: BLE001 - any other failure is a system exception to retry
-            log.exception("item %s failed", lease.item_id)
-            self._settle(lambda current: self.queue.fail(current, exc), lease)
-            self.stats.failed += 1
+            outcome: Any = handler(self.queue, lease)
+        except ErpAuthError:
+            self._give_back(lease)
+            raise
+        except Exception as exc:  # noqa: BLE001 - settled by type in _conclude
+            outcome = exc
+        self._conclude(lease, outcome)
+
+    def _process_group(self, handler: Any, leases: list[Lease]) -> None:
+        outcomes = handler.process_batch(self.queue, leases)
+        if any(isinstance(outcome, ErpAuthError) for outcome in outcomes):
+            for lease in leases:
+                self._give_back(lease)
+            raise next(o for o in outcomes if isinstance(o, ErpAuthError))
+        for lease, outcome in zip(leases, outcomes, strict=True):
+            self._conclude(lease, outcome)
+
+    def _conclude(self, lease: Lease, outcome: Any) -> None:
+        """Settle one item by what its handler returned or raised."""
+        try:
+            if isinstance(outcome, LeaseLost):
+                self.stats.lost += 1
+                log.warning("lease lost on item %s: %s", lease.item_id, outcome)
+            elif isinstance(outcome, BusinessException):
+                self._settle(lambda current: self.queue.business_exception(current, outcome), lease)
+                self.stats.reviewed += 1
+            elif isinstance(outcome, (UnsafeInput, ExtractionError)):
+                self._settle(lambda current: self.queue.quarantine(
+                    current, outcome.reason, outcome.message), lease)
+                self.stats.quarantined += 1
+            elif isinstance(outcome, BaseException):
+                log.error("item %s failed: %s", lease.item_id, outcome, exc_info=outcome)
+                self._settle(lambda current: self.queue.fail(current, outcome), lease)
+                self.stats.failed += 1
+            else:
+                self._release_if_held(outcome if isinstance(outcome, Lease) else lease)
+                self.stats.processed += 1
+                self.stats.by_bot[lease.bot] = self.stats.by_bot.get(lease.bot, 0) + 1
         finally:
             with self._held_lock:
                 self._held.pop(lease.item_id, None)
@@ -157,6 +192,10 @@ class Worker:
         return lease.moved_to(ItemState(row["state"]))
 
     def _release_if_held(self, lease: Lease) -> None:
+        """Give back a lease the handler still holds; a handler that returns its
+        last lease saves the look-up when that lease already ended."""
+        if lease.state not in LEASABLE:
+            return
         row = self.queue.get(lease.item_id)
         if row["lease_owner"] == self.name and row["lease_token"] == lease.token:
             self.queue.release(lease.moved_to(ItemState(row["state"])))

@@ -49,7 +49,7 @@ def verify(store: Store, progress: Callable[[int, int], None] | None = None) -> 
             for row in rows:
                 problem = _check(row, expected_seq, prev, checkpoints)
                 if problem:
-                    return _broken(report, row, problem)
+                    return _broken(report, row, problem, min(row.seq, expected_seq))
                 prev, expected_seq, last_seq = row.hash, expected_seq + 1, row.seq
             if progress:
                 progress(last_seq, sealed)
@@ -69,9 +69,9 @@ def _check(row, expected_seq: int, prev: str, checkpoints: dict) -> str | None: 
     return None
 
 
-def _broken(report: VerifyReport, row, problem: str) -> VerifyReport:  # noqa: ANN001
+def _broken(report: VerifyReport, row, problem: str, seq: int) -> VerifyReport:  # noqa: ANN001
     report.ok = False
-    report.first_bad_seq = row.seq
+    report.first_bad_seq = seq
     report.first_bad_id = row.id
     report.problem = problem
     return report

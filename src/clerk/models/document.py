@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Document(BaseModel):
     """One document collected from a source, already saved under the storage root.
 
-    ``key`` is stable across runs (IMAP: ``imap:<mailbox>:<uidvalidity>:<uid>:<sha256>``,
+    ``key`` is stable across runs (IMAP: ``imap:<user>@<host>/<folder>:<uidvalidity>:<uid>:<part>:<sha256>``,
     portal: ``portal:<name>:<document id>``, folder: ``file:<sha256>``), so a
     second collection of the same document is recognised as a duplicate.
     """

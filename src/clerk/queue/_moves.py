@@ -29,10 +29,12 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
     if not is_allowed(from_state, to_state):
         raise IllegalTransition(item_id, from_state.value, to_state.value)
     changes: dict[str, Any] = {**(values or {}), "state": to_state.value, "updated_at": now}
-    if to_state not in LEASABLE or lease is None:
+    if to_state not in LEASABLE or to_state == ItemState.FAILED or lease is None:
         # Leaving machine work (or moved by a person): no lease survives the move.
         changes.update(lease_owner=None, lease_expires_at=None)
         changes.setdefault("available_at", now)
+    if to_state == ItemState.FAILED:
+        changes.setdefault("retry_state", from_state.value)
     guard = [wi.id == item_id, wi.state == from_state.value]
     if lease is not None:
         guard += [wi.lease_token == lease.token, wi.lease_owner == lease.worker]

@@ -51,6 +51,8 @@ work_items = Table(
     Column("duplicates", Integer, nullable=False, server_default="0"),
     Column("created_at", Time, nullable=False),
     Column("updated_at", Time, nullable=False),
+    # Supplier tax id + normalised invoice number, for the duplicate rule.
+    Column("dedupe_key", String(300), index=True),
 )
 # One live item per document and bot; a deliberate re-run supersedes the old one.
 Index("uq_work_items_live_key", work_items.c.bot, work_items.c.document_key, unique=True,

@@ -1,0 +1,3 @@
+from clerk.cli import app
+
+app(prog_name="clerk")

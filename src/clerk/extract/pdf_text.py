@@ -1,0 +1,150 @@
+"""PDF invoices without XML: the text layer, read through a supplier template."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pydantic import ValidationError
+
+from clerk.errors import ExtractionError
+from clerk.extract._checks import invoice_confidence
+from clerk.extract.base import Content, Extraction
+from clerk.extract.numbers import parse_amount, parse_date
+from clerk.extract.sandbox import PdfReading
+from clerk.extract.templates import PdfTemplate
+from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party, TaxSubtotal, Totals
+
+MIN_TEXT_CHARS = 20
+TEMPLATE_CONFIDENCE = 0.9   # a regex can match the wrong thing; XML cannot
+
+
+def usable_text(reading: PdfReading) -> str:
+    """The PDF's text layer, or ``ExtractionError('no_text_layer')``.
+
+    This is the single place where OCR of scanned pages plugs in later.
+    """
+    text = "\n".join(reading.pages).replace("\r\n", "\n").replace("\r", "\n")
+    if len(text.strip()) < MIN_TEXT_CHARS:
+        raise ExtractionError("no_text_layer", f"{reading.page_count} page(s) without a usable text layer")
+    return text
+
+
+def choose_template(text: str, templates: tuple[PdfTemplate, ...]) -> PdfTemplate | None:
+    """The template whose keywords all appear in ``text``; the most specific wins."""
+    matching = [t for t in templates if all(keyword in text for keyword in t.keywords)]
+    return max(matching, key=lambda t: len(t.keywords), default=None)
+
+
+def _find(template: PdfTemplate, text: str, field: str) -> str | None:
+    pattern = template.fields.get(field)
+    if pattern is None:
+        return None
+    match = re.search(pattern, text, re.MULTILINE)
+    if match is None:
+        return None
+    value = match.groupdict().get("value") or (match.group(1) if match.groups() else match.group(0))
+    return value.strip() if value else None
+
+
+def _lines(template: PdfTemplate, text: str) -> tuple[InvoiceLine, ...]:
+    table = template.lines
+    if table is None:
+        return ()
+    lines, inside = [], False
+    row = re.compile(table.row)
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if re.search(table.start, line):
+            inside = True  # a table may repeat its header on each page
+            continue
+        if inside and re.search(table.end, line):
+            inside = False
+            continue
+        match = row.fullmatch(line) if inside else None
+        if match:
+            lines.append(_line(template, match, len(lines) + 1))
+    return tuple(lines)
+
+
+def _line(template: PdfTemplate, match: re.Match[str], index: int) -> InvoiceLine:
+    fmt, what = template.number_format, f"line {index}"
+    groups = match.groupdict()
+    return InvoiceLine(
+        id=str(index), description=groups["description"].strip(),
+        quantity=parse_amount(groups["quantity"], fmt, f"{what} quantity"),
+        unit_price=parse_amount(groups["unit_price"], fmt, f"{what} unit price"),
+        net_amount=parse_amount(groups["net_amount"], fmt, f"{what} net amount"),
+        product_code=groups.get("product_code"),
+    )
+
+
+def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[str, float]]:
+    """The invoice ``template`` reads from ``text``, with per-field confidence."""
+    fmt = template.number_format
+
+    def amount(field: str, default: str | None = None) -> Decimal:
+        value = _find(template, text, field) or default
+        if value is None:
+            raise ExtractionError("missing_field", f"template {template.name}: {field} not found")
+        return parse_amount(value, fmt, field)
+
+    def when(field: str, required: bool):
+        value = _find(template, text, field)
+        if value is None and required:
+            raise ExtractionError("missing_field", f"template {template.name}: {field} not found")
+        return parse_date(value, template.date_format, field) if value else None
+
+    number = _find(template, text, "number")
+    if not number:
+        raise ExtractionError("missing_field", f"template {template.name}: number not found")
+    lines = _lines(template, text)
+    payable = amount("totals.payable")
+    gross = amount("totals.gross", _find(template, text, "totals.payable"))
+    tax = amount("totals.tax", "0")
+    net = amount("totals.net", str(gross - tax)) if "totals.net" in template.fields else gross - tax
+    rate_text = _find(template, text, "tax_rate")
+    rate = parse_amount(rate_text, fmt, "tax rate") if rate_text else None
+    try:
+        invoice = Invoice(
+            number=number,
+            type=DocumentType.CREDIT_NOTE if _find(template, text, "credit_note") else DocumentType.INVOICE,
+            issue_date=when("issue_date", True), due_date=when("due_date", False),
+            currency=_find(template, text, "currency") or template.currency,
+            seller=Party(name=template.seller.name,
+                         tax_id=_find(template, text, "seller.tax_id") or template.seller.tax_id,
+                         iban=_find(template, text, "seller.iban"), country=template.seller.country),
+            order_reference=_find(template, text, "order_reference"),
+            lines=lines,
+            tax_breakdown=(TaxSubtotal(category="S" if rate else "Z", rate=rate, taxable_amount=net,
+                                       tax_amount=tax),) if rate is not None else (),
+            totals=Totals(line_net=sum((line.net_amount for line in lines), Decimal("0")) if lines else None,
+                          net=net, tax=tax, gross=gross, payable=payable),
+        )
+    except ValidationError as error:
+        raise ExtractionError("invalid_record", f"template {template.name}: {error.errors()[0]['msg']}") from None
+    confidence = invoice_confidence(invoice, TEMPLATE_CONFIDENCE)
+    for field in ("seller.tax_id", "seller.iban", "order_reference"):
+        if field not in template.fields:
+            confidence[field] = 0.5 if field == "seller.tax_id" and invoice.seller.tax_id else 0.0
+    return invoice, confidence
+
+
+class PdfTextExtractor:
+    """Text PDFs read through the first matching supplier template."""
+
+    name = "pdf_text"
+
+    def __init__(self, templates: tuple[PdfTemplate, ...]):
+        self.templates = templates
+
+    def accepts(self, content: Content) -> bool:
+        return content.kind == "pdf" and content.pdf is not None
+
+    def extract(self, content: Content) -> Extraction:
+        text = usable_text(content.pdf)
+        template = choose_template(text, self.templates)
+        if template is None:
+            raise ExtractionError("no_template", "no supplier template matches this PDF's text")
+        invoice, confidence = read_with_template(template, text)
+        return Extraction(record=invoice, extractor=self.name, template=template.name, confidence=confidence)
