@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from clerk.models.document import Document
 from clerk.sources.email import EmailSource, MailboxConfig
-from tests.fixtures.dovecot import start_dovecot
+from clerk.testing.dovecot import start_dovecot
 from tests.unit.sources import mail_corpus as corpus
 
 RESULTS = ROOT / "benchmarks" / "results" / "intake.json"

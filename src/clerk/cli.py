@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clerk.cli_ops import erp_app, extract, rules_app
 from clerk.cli_support import fail_on_clerk_errors, json_default, open_from, parse_since
 from clerk.queue import ItemState
 
@@ -21,6 +22,9 @@ queue_app = typer.Typer(help="Inspect and act on the work queue.", no_args_is_he
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 app.add_typer(audit_app, name="audit")
+app.add_typer(erp_app, name="erp")
+app.add_typer(rules_app, name="rules")
+app.command("extract")(extract)
 console = Console()
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-C", help="project directory",

@@ -1,27 +1,45 @@
-"""``clerk demo``: the main job on the embedded defaults (grows with each capability)."""
+"""``clerk demo``: the main job on the embedded defaults, then a summary."""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.table import Table
 
 from clerk.audit.chain import seal_all
 from clerk.audit.verify import verify
 from clerk.project import Project
-from clerk.queue.inspect import stats
+from clerk.summary import bot_summary
 
 
 def run_demo(project: Project, console: Console) -> None:
-    from datetime import UTC, datetime
-
     from clerk.demo_pipeline import run_demo_pipeline
 
-    run_demo_pipeline(project, console)
+    bots = run_demo_pipeline(project, console)
     seal_all(project.store)
     report = verify(project.store)
-    numbers = stats(project.store, datetime.now(UTC))
-    console.rule("summary")
-    for state, count in numbers["by_state"].items():
-        if count:
-            console.print(f"  {state:<18} {count}")
-    console.print(f"audit chain: {'intact' if report.ok else 'BROKEN'} "
-                  f"({report.sealed} sealed events)")
+    for bot in bots:
+        _print_summary(console, bot_summary(project, bot.name))
+    console.print(f"audit trail: {'intact' if report.ok else 'BROKEN'} "
+                  f"({report.sealed} sealed events; `clerk audit verify` checks it)")
+    console.print("open the review queue: [bold]clerk serve[/bold]  "
+                  "(then http://127.0.0.1:8000 in a browser)")
+
+
+def _print_summary(console: Console, summary: dict) -> None:
+    console.rule(f"[bold]{summary['bot']}[/bold]")
+    console.print(f"documents collected: {summary['collected']}   "
+                  f"duplicates received again: {summary['duplicates']}")
+    if summary["posted"]:
+        table = Table("item", "supplier", "invoice", "ERP number", title="posted to the ERP")
+        for row in summary["posted"]:
+            table.add_row(str(row["item"]), row["supplier"], row["number"], row["erp_number"] or "")
+        console.print(table)
+    if summary["review"]:
+        table = Table("item", "supplier", "invoice", "why", title="waiting for review")
+        for row in summary["review"]:
+            table.add_row(str(row["item"]), row["supplier"], row["number"], row["why"])
+        console.print(table)
+    for row in summary["quarantined"]:
+        console.print(f"quarantined item {row['item']}: {row['file']}: {row['why']}", highlight=False)
+    if summary["other"]:
+        console.print(f"other states: {summary['other']}")

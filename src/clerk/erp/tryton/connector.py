@@ -1,0 +1,148 @@
+"""TrytonConnector: clerk's ErpConnector over Tryton's JSON-RPC API.
+
+Where the idempotency key lives: in the supplier invoice's ``description``, as
+``clerk:<key>``. ``reference`` is taken by the supplier's invoice number (Tryton
+uses it for its similar-invoice warning and people search by it); the
+``description`` is a plain Char field every invoice has, with no business logic
+attached in Tryton, searchable exactly over RPC, shown in the invoice list so
+people can see which clerk item made the invoice, and present in every state,
+drafts included. The prefix keeps clerk's keys apart from what people type.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from clerk.erp import ErpWarning
+from clerk.erp.base import (
+    ErpRef,
+    OpenInvoice,
+    PostingState,
+    PurchaseOrder,
+    Supplier,
+)
+from clerk.erp.batch import BatchSettings, post_in_batches
+from clerk.erp.tryton._invoice_values import KEY_PREFIX, invoice_values, key_description
+from clerk.erp.tryton._lookups import TrytonLookups, search_read
+from clerk.erp.tryton.rpc import TrytonRpc
+from clerk.erp.tryton.settings import TrytonSettings
+from clerk.errors import ErpValidationError
+from clerk.models.invoice import Invoice
+
+log = logging.getLogger(__name__)
+
+INVOICE = "account.invoice"
+_REF_FIELDS = ["number", "state", "description"]
+
+
+class TrytonConnector:
+    """Posts supplier invoices to Tryton and answers the look-ups rules need.
+
+    Thread-safe: one session shared by all threads, renewed when it expires.
+    """
+
+    name = "tryton"
+
+    def __init__(self, settings: TrytonSettings, batch: BatchSettings | None = None,
+                 rpc: TrytonRpc | None = None):
+        self.settings = settings
+        self.batch = batch or BatchSettings()
+        self.rpc = rpc or TrytonRpc(settings)
+        self.lookups = TrytonLookups(self.rpc)
+
+    def login(self) -> TrytonConnector:
+        """Log in now (otherwise the first call does); ErpAuthError if refused."""
+        self.rpc.login()
+        return self
+
+    def close(self) -> None:
+        self.rpc.logout()
+        self.rpc.close()
+
+    def __enter__(self) -> TrytonConnector:
+        return self.login()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- exactly-once --------------------------------------------------------
+    def find(self, idempotency_key: str) -> ErpRef | None:
+        """The invoice carrying this key, in any state (drafts included)."""
+        rows = search_read(self.rpc, INVOICE,
+                           [("description", "=", key_description(idempotency_key))],
+                           _REF_FIELDS, order=[("id", "ASC")])
+        if len(rows) > 1:
+            log.error("%d ERP invoices carry idempotency key %s; using the first (id %d)",
+                      len(rows), idempotency_key, rows[0]["id"])
+        return self._ref(rows[0]) if rows else None
+
+    def create(self, record: Invoice, idempotency_key: str,
+               state: PostingState = PostingState.DRAFT) -> ErpRef:
+        """Create the supplier invoice and take it to ``state``.
+
+        Does not look for an existing one first: callers ``find`` before
+        ``create``. If taking it further fails, the draft stays in the ERP
+        (``find`` returns it) and the error says why: ErpValidationError with
+        Tryton's message, or ErpWarning (its ``ref`` is the draft).
+        """
+        supplier = self.find_supplier(tax_id=record.seller.tax_id, iban=record.seller.iban,
+                                      name=record.seller.name)
+        if supplier is None:
+            raise ErpValidationError(f"supplier {record.seller.name!r} is not known to the ERP",
+                                     field="seller")
+        order = (self.get_purchase_order(record.order_reference)
+                 if record.order_reference else None)
+        if order is not None and order.supplier_id != supplier.id:
+            order = None  # another supplier's order: never link lines to it
+        values = invoice_values(record, idempotency_key, supplier.id, self.lookups, order)
+        invoice_id, = self.rpc.call(f"model.{INVOICE}.create", [values])
+        ref = ErpRef(erp=self.name, model=INVOICE, id=invoice_id, state="draft",
+                     idempotency_key=idempotency_key)
+        if state == PostingState.DRAFT:
+            return ref
+        button = "validate_invoice" if state == PostingState.VALIDATED else "post"
+        try:
+            self.rpc.call(f"model.{INVOICE}.{button}", [invoice_id])
+        except ErpWarning as warning:
+            raise warning.with_ref(ref) from None
+        return self.refresh([ref])[0]
+
+    # -- batch posting ---------------------------------------------------------
+    def post_many(self, refs: list[ErpRef]) -> list[ErpRef | Exception]:
+        """Post many drafts, ``batch.size`` per ERP call, bisecting refused batches;
+        see ``clerk.erp.batch.post_in_batches``."""
+        return post_in_batches(self, refs, self.batch)
+
+    def post_ids(self, ids: list[int]) -> None:
+        """One ERP transaction posting all ``ids``; all or nothing."""
+        self.rpc.call(f"model.{INVOICE}.post", ids)
+
+    def refresh(self, refs: list[ErpRef]) -> list[ErpRef]:
+        """The refs with the ERP's current number and state (same order)."""
+        if not refs:
+            return []
+        rows = self.rpc.call(f"model.{INVOICE}.read", [ref.id for ref in refs], _REF_FIELDS)
+        by_id = {row["id"]: row for row in rows}
+        return [ref.model_copy(update={"number": by_id[ref.id]["number"],
+                                       "state": by_id[ref.id]["state"]})
+                if ref.id in by_id else ref for ref in refs]
+
+    def skip_warning(self, name: str) -> None:
+        """Let the ERP accept the named warning once, after a person decided so."""
+        self.rpc.call("model.res.user.warning.skip", name, False)
+
+    # -- look-ups --------------------------------------------------------------
+    def find_supplier(self, *, tax_id: str | None = None, name: str | None = None,
+                      iban: str | None = None) -> Supplier | None:
+        return self.lookups.find_supplier(tax_id=tax_id, name=name, iban=iban)
+
+    def get_purchase_order(self, number: str) -> PurchaseOrder | None:
+        return self.lookups.purchase_order(number)
+
+    def open_invoices(self, supplier_id: int) -> list[OpenInvoice]:
+        return self.lookups.open_invoices(supplier_id)
+
+    def _ref(self, row: dict) -> ErpRef:
+        key = (row.get("description") or "").removeprefix(KEY_PREFIX)
+        return ErpRef(erp=self.name, model=INVOICE, id=row["id"], number=row["number"],
+                      state=row["state"], idempotency_key=key)

@@ -1,0 +1,220 @@
+"""One bot's work: collect -> extract -> validate -> approval -> post.
+
+``BotPipeline.process`` takes one leased item as far as it can go; each step
+is one queue transition with its audit event. Posting is exactly-once: the
+item is durably ``posting`` before the ERP is called, the ERP is asked
+``find(key)`` before ``create``, and the key travels inside the ERP record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from clerk.bots import BotDefinition
+from clerk.erp import ErpWarning
+from clerk.erp.base import ErpConnector, ErpRef, PostingState
+from clerk.erp.connect import ErpSettings, connect, erp_settings
+from clerk.errors import BusinessException, ErpValidationError, ExtractionError
+from clerk.models.invoice import Invoice
+from clerk.models.order import OrderConfirmation
+from clerk.project import Project
+from clerk.queue import ItemState, Lease, WorkQueue
+from clerk.queue.states import LEASABLE
+
+log = logging.getLogger("clerk.pipeline")
+RECORD_TYPES: dict[str, type] = {"invoice": Invoice, "order_confirmation": OrderConfirmation}
+
+
+def idempotency_key(bot: str, document_key: str) -> str:
+    """Stable per document and bot: a re-run of the same document finds its ERP record."""
+    return "clerk-" + hashlib.sha256(f"{bot}\x00{document_key}".encode()).hexdigest()[:32]
+
+
+class BotPipeline:
+    """The default handler of a bot; one instance per worker process and bot."""
+
+    def __init__(self, project: Project, bot: BotDefinition,
+                 connector_factory: Callable[[], ErpConnector] | None = None):
+        self.project = project
+        self.bot = bot
+        self._connector_factory = connector_factory
+
+    # -- shared, built on first use ------------------------------------------------
+    @cached_property
+    def erp_settings(self) -> ErpSettings:
+        return erp_settings({**self.project.settings.erp, **self.bot.erp})
+
+    @cached_property
+    def connector(self) -> ErpConnector:
+        if self._connector_factory is not None:
+            return self._connector_factory()
+        return connect(self.erp_settings, self.project.secrets)
+
+    @cached_property
+    def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)
+        from clerk.extract import ExtractionSession, ExtractSettings
+
+        templates = self.project.settings.project_dir / "config" / "templates"
+        return ExtractionSession(ExtractSettings(templates_dir=templates if templates.is_dir() else None))
+
+    @cached_property
+    def validation(self):  # noqa: ANN201 - (engine, context)
+        from clerk.pipeline_validation import build_validation
+
+        return build_validation(self)
+
+    def close(self) -> None:
+        if "extraction" in self.__dict__:
+            self.extraction.close()
+        if "connector" in self.__dict__ and hasattr(self.connector, "close"):
+            self.connector.close()
+
+    # -- the handler -------------------------------------------------------------
+    def __call__(self, queue: WorkQueue, lease: Lease) -> Lease:
+        return self.process(queue, lease)
+
+    def process(self, queue: WorkQueue, lease: Lease) -> Lease:
+        """Run the item's steps until it waits for people, the ERP, or is done."""
+        steps = {ItemState.COLLECTED: self.extract, ItemState.EXTRACTED: self.validate,
+                 ItemState.VALIDATED: self.route, ItemState.APPROVED: self.start_posting,
+                 ItemState.POSTING: self.post}
+        while lease.state in steps:
+            lease = steps[lease.state](queue, lease)
+        return lease
+
+    def process_batch(self, queue: WorkQueue, leases: list[Lease]) -> list[Lease | BaseException]:
+        """Many items at once: every step before posting per item, then one ERP
+        posting call for all drafts (the ERP numbers invoices one at a time)."""
+        from clerk.pipeline_batch import process_batch
+
+        return process_batch(self, queue, leases)
+
+    # -- steps ---------------------------------------------------------------------
+    def extract(self, queue: WorkQueue, lease: Lease) -> Lease:
+        row = queue.get(lease.item_id)
+        path = Path(row["payload"]["path"])
+        extraction = self.extraction.extract(path)
+        record_type = _record_type_name(extraction.record)
+        record = {"record_type": record_type, **extraction.record.model_dump(mode="json")}
+        findings = self._extraction_findings(extraction)
+        return queue.advance(lease, ItemState.EXTRACTED, record=record,
+                             findings=findings or None,
+                             idempotency_key=idempotency_key(lease.bot, lease.document_key),
+                             data={"extractor": extraction.extractor,
+                                   "template": extraction.template,
+                                   "record_type": record_type,
+                                   "low_confidence": _low_confidence(extraction.confidence)})
+
+    def _extraction_findings(self, extraction) -> list[dict[str, Any]]:  # noqa: ANN001
+        try:
+            from clerk.extract.ocr import ocr_findings
+        except ImportError:
+            return []
+        return [finding.model_dump(mode="json") for finding in ocr_findings(extraction, None)]
+
+    def validate(self, queue: WorkQueue, lease: Lease) -> Lease:
+        from clerk.pipeline_validation import validate_item
+
+        return validate_item(self, queue, lease)
+
+    def route(self, queue: WorkQueue, lease: Lease) -> Lease:
+        """Clean records: to the approvers the bot's policy names, else to posting."""
+        from clerk.pipeline_validation import approval_route
+
+        return approval_route(self, queue, lease)
+
+    def start_posting(self, queue: WorkQueue, lease: Lease) -> Lease:
+        return queue.advance(lease, ItemState.POSTING)
+
+    def post(self, queue: WorkQueue, lease: Lease) -> Lease:
+        """Exactly-once: find the key in the ERP first; create only if absent."""
+        row = queue.get(lease.item_id)
+        invoice = self.invoice_of(row)
+        key = row["idempotency_key"] or idempotency_key(lease.bot, lease.document_key)
+        target = self.erp_settings.posting_state
+        ref = self.connector.find(key)
+        try:
+            if ref is None:
+                ref = self.connector.create(invoice, key, target)
+            elif _short_of(ref, target):
+                ref = self._take_to(ref, target)
+        except ErpWarning as warning:
+            raise BusinessException("erp_warning", f"the ERP asks for a decision: {warning.message}") from None
+        return self.mark_posted(queue, lease, ref)
+
+    def _take_to(self, ref: ErpRef, target: PostingState) -> ErpRef:
+        result = self.connector.post_many([ref])[0]
+        if isinstance(result, ErpWarning):
+            raise BusinessException("erp_warning", f"the ERP asks for a decision: {result.message}")
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def mark_posted(self, queue: WorkQueue, lease: Lease, ref: ErpRef) -> Lease:
+        return queue.advance(lease, ItemState.POSTED, erp_ref=ref.model_dump(mode="json"),
+                             progress=None,
+                             data={"erp": ref.erp, "model": ref.model, "erp_id": ref.id,
+                                   "number": ref.number, "erp_state": ref.state,
+                                   "idempotency_key": ref.idempotency_key})
+
+    # -- helpers ---------------------------------------------------------------------
+    def invoice_of(self, row: dict[str, Any]) -> Invoice:
+        record = dict(row["record"] or {})
+        kind = record.pop("record_type", "invoice")
+        if kind != "invoice":
+            raise BusinessException("not_postable", f"a {kind} record is not posted to the ERP")
+        return Invoice.model_validate(record)
+
+
+def _record_type_name(record: Any) -> str:
+    for name, kind in RECORD_TYPES.items():
+        if isinstance(record, kind):
+            return name
+    raise ExtractionError("unsupported_document", f"no record type for {type(record).__name__}")
+
+
+def _low_confidence(confidence: dict[str, float], threshold: float = 0.8) -> list[str]:
+    return sorted(name for name, value in confidence.items() if value < threshold)
+
+
+def _short_of(ref: ErpRef, target: PostingState) -> bool:
+    order = {"draft": 0, "validated": 1, "posted": 2, "paid": 3}
+    return order.get(ref.state or "draft", 0) < order[target.value]
+
+
+def is_leasable(state: ItemState) -> bool:
+    return state in LEASABLE
+
+
+__all__ = ["BotPipeline", "ErpValidationError", "idempotency_key"]
+
+
+def new_run_id() -> str:
+    from datetime import UTC, datetime
+    import secrets
+
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def collect_for_bot(project: Project, bot: BotDefinition, run_id: str,
+                    sources: list[str] | None = None) -> dict[str, Any]:
+    """Collect every source of the bot into its queue; per-source summaries.
+    One failing source is reported and does not stop the others."""
+    from clerk.intake import collect
+    from clerk.sources.configured import build_source
+
+    documents_dir = project.settings.output_dir / bot.name / run_id / "documents"
+    results: dict[str, Any] = {}
+    for name in sources or bot.sources:
+        try:
+            source = build_source(project, name, documents_dir)
+            results[name] = collect(source, project.queue, bot.name)
+        except Exception as exc:  # noqa: BLE001 - reported per source; the run goes on
+            log.error("source %s failed: %s", name, exc)
+            results[name] = exc
+    return results
