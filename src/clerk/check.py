@@ -37,6 +37,9 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
             problems.extend(_problems_of(exc))
             continue
         problems.extend(_bot_references(bot, path, project_dir, settings))
+        from clerk.scheduler.check import check_bot_schedule  # the scheduler imports check
+
+        problems.extend(check_bot_schedule(bot, path, project_dir))
         if bot.robot:
             bot_robots.append(project_dir / bot.robot)
     robots = set(sorted((project_dir / "robots").glob("*.robot"))) | {

@@ -13,6 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from clerk.cli_ops import erp_app, extract, rules_app
+from clerk.runner.cli import run_command
+from clerk.scheduler.cli import schedule_app
+from clerk.web.commands import audit_lineage, serve, users_app
 from clerk.cli_support import fail_on_clerk_errors, json_default, open_from, parse_since
 from clerk.queue import ItemState
 
@@ -25,6 +28,11 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(erp_app, name="erp")
 app.add_typer(rules_app, name="rules")
 app.command("extract")(extract)
+app.command("run")(run_command)
+app.add_typer(schedule_app, name="schedule")
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+audit_app.command("lineage")(audit_lineage)
 console = Console()
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-C", help="project directory",

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     # Validated by the ERP connector and the source classes, which own their models.
     erp: dict[str, Any] = Field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    web: dict[str, Any] = Field(default_factory=dict)
     database_url: str | None = Field(None, description="shortcut for CLERK_DATABASE_URL")
 
     @classmethod

@@ -56,11 +56,17 @@ class BotPipeline:
         return connect(self.erp_settings, self.project.secrets)
 
     @cached_property
-    def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)
-        from clerk.extract import ExtractionSession, ExtractSettings
+    def extract_settings(self):  # noqa: ANN201 - ExtractSettings
+        from clerk.extract import ExtractSettings
 
         templates = self.project.settings.project_dir / "config" / "templates"
-        return ExtractionSession(ExtractSettings(templates_dir=templates if templates.is_dir() else None))
+        return ExtractSettings(templates_dir=templates if templates.is_dir() else None)
+
+    @cached_property
+    def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)
+        from clerk.extract import ExtractionSession
+
+        return ExtractionSession(self.extract_settings)
 
     @cached_property
     def validation(self):  # noqa: ANN201 - (engine, context)
@@ -111,11 +117,12 @@ class BotPipeline:
                                    "low_confidence": _low_confidence(extraction.confidence)})
 
     def _extraction_findings(self, extraction) -> list[dict[str, Any]]:  # noqa: ANN001
-        try:
-            from clerk.extract.ocr import ocr_findings
-        except ImportError:
-            return []
-        return [finding.model_dump(mode="json") for finding in ocr_findings(extraction, None)]
+        """Fields read from a scan with low confidence: shown to the reviewer, and
+        the record goes to review when such a field is one that must be right."""
+        from clerk.extract.ocr import ocr_findings
+
+        return [finding.model_dump(mode="json")
+                for finding in ocr_findings(extraction, self.extract_settings.ocr)]
 
     def validate(self, queue: WorkQueue, lease: Lease) -> Lease:
         from clerk.pipeline_validation import validate_item

@@ -62,12 +62,13 @@ def validate_item(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Leas
     engine, context = pipeline.validation
     outcome = engine.validate(invoice, context.for_item(lease.item_id))
     decision = decide(outcome)
-    findings = [f.model_dump(mode="json") for f in decision.findings] + _kept_findings(row)
+    kept = _kept_findings(row)
+    findings = [f.model_dump(mode="json") for f in decision.findings] + kept
     values = {"findings": findings,
               "dedupe_key": dedupe_key(invoice.seller.tax_id, invoice.number)}
     data = {"outcome": outcome.outcome.value, "rules": list(outcome.rules_run),
             "findings": findings, "reason": decision.reason}
-    if decision.route is Route.NEEDS_REVIEW:
+    if decision.route is Route.NEEDS_REVIEW or any(f.get("severity") == "error" for f in kept):
         codes = sorted({f["code"] for f in findings if f.get("severity") == "error"})
         return queue.advance(lease, ItemState.NEEDS_REVIEW, reason_code=",".join(codes)[:100],
                              last_error=decision.reason, data=data, **values)
@@ -76,19 +77,16 @@ def validate_item(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Leas
 
 def _kept_findings(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Findings of earlier steps (OCR confidence) are not the rules' to drop."""
-    return [f for f in (row["findings"] or []) if f.get("rule", "").startswith("ocr")]
+    return [f for f in (row["findings"] or []) if str(f.get("rule") or "").startswith("ocr")]
 
 
 def approval_route(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease:
-    plan = _approval_plan(pipeline, queue, lease)
-    if plan is None:
-        return queue.advance(lease, ItemState.POSTING)
-    return queue.advance(lease, ItemState.AWAITING_APPROVAL, data={"approval": plan})
+    """Clean records go to the approvers the bot's policy names (the steps and
+    the move written in one transaction by the review package), else to posting."""
+    if pipeline.bot.approval:
+        from clerk.review.hooks import route_approval
 
-
-def _approval_plan(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Any:
-    if not pipeline.bot.approval:
-        return None
-    from clerk.review.hooks import plan_approval  # the review package decides
-
-    return plan_approval(pipeline, queue, lease)
+        moved = route_approval(pipeline, queue, lease)
+        if moved is not None:
+            return moved
+    return queue.advance(lease, ItemState.POSTING)

@@ -33,7 +33,7 @@ def stored_outcomes(project: Project, bot: str, since: datetime) -> Iterator:
         record = {k: v for k, v in row.record.items() if k != "record_type"}
         if row.record.get("record_type", "invoice") != "invoice":
             continue
-        findings = [f for f in row.findings if not str(f.get("rule", "")).startswith("ocr")]
+        findings = [f for f in row.findings if not str(f.get("rule") or "").startswith("ocr")]
         yield StoredOutcome(item_id=row.id, record=record, outcome={"findings": findings},
                             erp_id=(row.erp_ref or {}).get("id"))
 

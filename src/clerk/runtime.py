@@ -17,10 +17,22 @@ def bot_handlers(project: Project) -> dict[str, Handler]:
 
 
 def build_worker(project: Project, *, bots: list[str] | None = None,
-                 default_handler: str | None = None, seal_audit: bool = True) -> Worker:
+                 default_handler: str | None = None, seal_audit: bool = True,
+                 run_requests: bool = True) -> Worker:
+    """A worker for the project's bots; it also executes bot runs the scheduler
+    requested, so runs spread over every machine with a worker."""
     return Worker(project.queue, project.settings, bot_handlers(project),
                   default_handler=load_handler(default_handler) if default_handler else None,
-                  bots=bots, seal_audit=seal_audit)
+                  bots=bots, seal_audit=seal_audit,
+                  between_rounds=_run_requests(project, bots) if run_requests else None)
+
+
+def _run_requests(project: Project, bots: list[str] | None):  # noqa: ANN202
+    def execute_one(worker: Worker) -> bool:
+        from clerk.runner import claim_and_execute_run
+
+        return claim_and_execute_run(project, worker.name, bots=bots)
+    return execute_one
 
 
 def close_handlers(worker: Worker) -> None:

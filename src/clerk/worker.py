@@ -72,7 +72,8 @@ class Worker:
 
     def __init__(self, queue: WorkQueue, settings: Settings, handlers: dict[str, Handler],
                  *, default_handler: Handler | None = None, name: str | None = None,
-                 bots: list[str] | None = None, seal_audit: bool = True):
+                 bots: list[str] | None = None, seal_audit: bool = True,
+                 between_rounds: Callable[[Worker], bool] | None = None):
         self.queue = queue
         self.settings = settings
         self.handlers = handlers
@@ -80,6 +81,9 @@ class Worker:
         self.name = name or worker_id()
         self.bots = bots
         self.seal_audit = seal_audit
+        # Other work a worker takes between lease rounds (a requested bot run);
+        # returns True when it did something.
+        self.between_rounds = between_rounds
         self.stats = WorkerStats()
         self._stopping = threading.Event()
         self._held: dict[int, Lease] = {}
@@ -104,6 +108,8 @@ class Worker:
                 leases = self.queue.lease(self.name, limit=self.settings.worker.lease_batch,
                                           bots=self.bots)
                 if not leases:
+                    if self.between_rounds is not None and self.between_rounds(self):
+                        continue
                     if drain and self._nothing_left():
                         break
                     self._stopping.wait(self.settings.worker.poll_seconds)

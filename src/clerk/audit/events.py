@@ -15,6 +15,9 @@ from clerk.audit.redact import SecretMasker
 from clerk.store.schema import audit_events
 
 
+_INSERT = insert(audit_events)
+
+
 def canonical_json(data: Any) -> str:
     """Stable JSON: sorted keys, no spaces, Decimals and dates as strings."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
@@ -52,11 +55,11 @@ class AuditLog:
 
     def append(self, conn: Connection, *, actor: str, action: str, item_id: int | None,
                data: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-        conn.execute(insert(audit_events), [self.row(actor, action, item_id, data, at)])
+        conn.execute(_INSERT, self.row(actor, action, item_id, data, at))
 
     def append_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:
-            conn.execute(insert(audit_events), rows)
+            conn.execute(_INSERT, rows)
 
     def row(self, actor: str, action: str, item_id: int | None,
             data: dict[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:

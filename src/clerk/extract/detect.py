@@ -7,17 +7,20 @@ import zipfile
 
 from clerk.errors import ExtractionError
 from clerk.extract._xml import parse_xml
+from clerk.extract.ocr.detect import image_format
 
 MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff(data: bytes) -> str:
-    """``pdf``, ``xml``, ``xlsx`` or ``csv``; else ``ExtractionError('not_a_document')``."""
+    """``pdf``, ``xml``, ``xlsx``, ``csv`` or ``image``; else ``ExtractionError('not_a_document')``."""
     if not data:
         raise ExtractionError("not_a_document", "empty file")
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    if image_format(data) is not None:   # OCR plug-in: PNG, JPEG, TIFF scans
+        return "image"
     if data[:4] == b"PK\x03\x04":
         return _zip_kind(data)
     head = data[:3] if data[:3] == _BOMS[0] else b""

@@ -105,6 +105,10 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
     net = amount("totals.net", str(gross - tax)) if "totals.net" in template.fields else gross - tax
     rate_text = _find(template, text, "tax_rate")
     rate = parse_amount(rate_text, fmt, "tax rate") if rate_text else None
+    if rate is not None:
+        # One printed VAT rate covers every line; the ERP needs it per line.
+        lines = tuple(line.model_copy(update={"tax_rate": rate, "tax_category": "S" if rate else "Z"})
+                      for line in lines)
     try:
         invoice = Invoice(
             number=number,

@@ -9,11 +9,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from clerk.errors import ExtractionError
+from clerk.errors import BusinessException, ExtractionError
 from clerk.extract.base import Content, Extraction, Extractor
 from clerk.extract.cii import CiiExtractor
 from clerk.extract.detect import sniff, xml_root
 from clerk.extract.facturx import FacturXExtractor
+from clerk.extract.ocr import OcrExtractor, OcrReader, OcrSettings
 from clerk.extract.pdf_text import PdfTextExtractor
 from clerk.extract.sandbox import PdfSandbox, SandboxLimits
 from clerk.extract.tabular import OrderConfirmationExtractor
@@ -32,6 +33,7 @@ class ExtractSettings(BaseModel):
     templates_dir: Path | None = None       # config/templates: PDF templates and column mappings
     sandbox: SandboxLimits = SandboxLimits()
     max_bytes: int = MAX_DOCUMENT_BYTES
+    ocr: OcrSettings = OcrSettings()         # scanned pages and images (clerk.extract.ocr)
 
 
 class ExtractionSession:
@@ -44,10 +46,12 @@ class ExtractionSession:
         self.settings = settings
         loaded = templates if templates is not None else load_templates(settings.templates_dir)
         self.sandbox = PdfSandbox(settings.sandbox)
-        # Order matters: the first extractor that accepts the content wins.
+        self.ocr = OcrReader(settings.ocr)   # starts its child only for the first scan
+        # Order matters: the first extractor that accepts the content wins
+        # (OCR before text: it accepts only PDFs with scanned pages, and images).
         self.extractors: list[Extractor] = [
-            UblExtractor(), CiiExtractor(), FacturXExtractor(), PdfTextExtractor(loaded.pdf),
-            OrderConfirmationExtractor(loaded.orders),
+            UblExtractor(), CiiExtractor(), FacturXExtractor(), OcrExtractor(loaded.pdf, self.ocr),
+            PdfTextExtractor(loaded.pdf), OrderConfirmationExtractor(loaded.orders),
         ]
 
     def __enter__(self) -> ExtractionSession:
@@ -59,6 +63,7 @@ class ExtractionSession:
 
     def close(self) -> None:
         self.sandbox.close()
+        self.ocr.close()
 
     def content_of(self, data: bytes, filename: str | None = None) -> Content:
         """Sniff ``data`` and parse what every extractor needs (XML root, PDF reading)."""
@@ -123,5 +128,8 @@ def extract_files(paths: Iterable[Path | str], settings: ExtractSettings) -> Ite
                 result = extraction_summary(session.extract(Path(path)))
             except ExtractionError as error:
                 yield {"file": str(path), "error": {"reason": error.reason, "message": error.message}}
+                continue
+            except BusinessException as error:   # an unreadable scan: for a person, not a crash
+                yield {"file": str(path), "error": {"reason": error.code, "message": error.message}}
                 continue
             yield {"file": str(path), **result}

@@ -77,6 +77,9 @@ class PdfTemplate(BaseModel):
     date_format: str = "%Y-%m-%d"
     fields: dict[str, str]
     lines: LineTable | None = None
+    # OCR plug-in: Tesseract languages for this supplier's scans (eng, deu, fra...);
+    # None keeps the global OCR languages.
+    ocr_languages: tuple[str, ...] | None = Field(default=None, min_length=1)
 
     @field_validator("fields")
     @classmethod

@@ -8,9 +8,10 @@ transaction. A guard that matches no row raises, so the transaction rolls back.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Update, bindparam, select, update
 
 from clerk.audit.events import AuditLog
 from clerk.errors import IllegalTransition, ItemNotFound, LeaseLost
@@ -35,10 +36,10 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
         changes.setdefault("available_at", now)
     if to_state == ItemState.FAILED:
         changes.setdefault("retry_state", from_state.value)
-    guard = [wi.id == item_id, wi.state == from_state.value]
+    params = {**changes, "g_id": item_id, "g_state": from_state.value}
     if lease is not None:
-        guard += [wi.lease_token == lease.token, wi.lease_owner == lease.worker]
-    result = conn.execute(update(work_items).where(*guard).values(**changes))
+        params.update(g_token=lease.token, g_owner=lease.worker)
+    result = conn.execute(_guarded_update(tuple(sorted(changes)), lease is not None), params)
     if result.rowcount != 1:
         explain_refusal(conn, item_id, from_state, lease)
     event = {"from": from_state.value, "to": to_state.value, **(data or {})}
@@ -46,6 +47,16 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
         event["lease_token"] = lease.token
     audit.append(conn, actor=actor, action=action or to_state.value, item_id=item_id,
                  data=event, at=now)
+
+
+@lru_cache(maxsize=256)
+def _guarded_update(columns: tuple[str, ...], fenced: bool) -> Update:
+    """One statement object per column set, so SQLAlchemy's compiled cache is hit
+    without rebuilding the expression for every move (the queue's hot path)."""
+    guard = [wi.id == bindparam("g_id"), wi.state == bindparam("g_state")]
+    if fenced:
+        guard += [wi.lease_token == bindparam("g_token"), wi.lease_owner == bindparam("g_owner")]
+    return update(work_items).where(*guard).values({name: bindparam(name) for name in columns})
 
 
 def fenced_update(conn: Connection, lease: Lease, values: dict[str, Any]) -> None:

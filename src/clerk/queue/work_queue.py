@@ -115,6 +115,17 @@ class WorkQueue:
                  values=values, data=data)
         return lease.moved_to(to_state)
 
+    def advance_many(self, leases: list[Lease], to_state: ItemState, *,
+                     data: dict[str, Any] | None = None) -> list[Lease]:
+        """Move many leased items in one transaction, each with its own guarded
+        update and audit event; one refused move rolls back all of them."""
+        now = self.clock()
+        with self.store.write() as conn:
+            for lease in leases:
+                move(conn, self.audit, item_id=lease.item_id, from_state=lease.state,
+                     to_state=to_state, now=now, actor=lease.worker, lease=lease, data=data)
+        return [lease.moved_to(to_state) for lease in leases]
+
     def release(self, lease: Lease) -> None:
         """Give the item back as it is, available to any worker now."""
         with self.store.write() as conn:

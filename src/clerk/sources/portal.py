@@ -141,9 +141,13 @@ class PortalSource:
 
     def _collect_in(self, browser: Browser, walker: _Walker, known: frozenset[str]) -> Iterator[Document | Quarantined]:
         # A fresh context per run: no cookies or downloads leak between portals or runs.
-        context = browser.new_context(accept_downloads=True)
         try:
+            context = browser.new_context(accept_downloads=True)
             page = context.new_page()
+        except PlaywrightError as exc:
+            raise SystemException(f"portal {self.recipe.name}: no browser page: {_cause(exc)}",
+                                  code="browser_failed") from None
+        try:
             session = PortalSession(page, self.recipe, self._remember_secret)
             try:
                 for fetched in walker(page, session, known):

@@ -13,6 +13,7 @@ Reason codes raised here:
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import unicodedata
@@ -211,16 +212,25 @@ def _text_type(text: str) -> str:
 
 
 def _looks_like_csv(lines: list[str]) -> bool:
-    """At least two lines with the same positive count of one delimiter."""
+    """At least two lines with the same positive count of one delimiter, counted
+    outside quoted fields (``"Copy paper A4, 500 sheets"`` is one field)."""
     if len(lines) < 2:
         return False
     if len(lines) > 2:
         lines = lines[:-1]      # the last line of a head may be cut short
     for delimiter in (";", ",", "\t", "|"):
-        counts = {line.count(delimiter) for line in lines}
-        if len(counts) == 1 and counts.pop() > 0:
+        counts = {_fields(line, delimiter) for line in lines}
+        if len(counts) == 1 and counts.pop() > 1:
             return True
     return False
+
+
+def _fields(line: str, delimiter: str) -> int:
+    """How many fields the csv module reads from one line (quotes respected)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except (csv.Error, StopIteration):
+        return 0
 
 
 def check_content_type(content_type: str, allowed: frozenset[str] | set[str]) -> None:

@@ -158,3 +158,16 @@ def test_every_transition_writes_an_audit_event(queue, store):
                                     .where(audit_events.c.item_id == item)
                                     .order_by(audit_events.c.id)))
     assert actions == ["enqueued", "extracted", "validated"]
+
+
+def test_advance_many_is_all_or_nothing(queue, clock):
+    for key in ("a", "b", "c"):
+        queue.enqueue("ap", key, {})
+    leases = queue.lease("w1", limit=3)
+    moved = queue.advance_many(leases[:2], ItemState.EXTRACTED)
+    assert [lease.state for lease in moved] == [ItemState.EXTRACTED] * 2
+    clock.advance(31)
+    queue.lease("w2", limit=3)                  # takes all three over
+    with pytest.raises(LeaseLost):
+        queue.advance_many([moved[0], leases[2]], ItemState.VALIDATED)
+    assert {queue.get(lease.item_id)["state"] for lease in leases} == {"extracted", "collected"}

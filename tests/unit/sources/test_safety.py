@@ -165,3 +165,12 @@ def test_any_name_is_either_refused_or_safe_to_join(tmp_path_factory, name):
     assert "/" not in cleaned and "\\" not in cleaned and cleaned not in {".", ".."}
     assert len(cleaned.encode("utf-8")) <= 255
     assert safety.safe_path(root, cleaned).parent == root.resolve()
+
+
+def test_csv_with_a_quoted_delimiter_is_still_csv():
+    from clerk.sources.safety import CSV, detect_content_type
+
+    head = (b'order,product,description,quantity\r\n'
+            b'PO-1001,PAPER-A4,"Copy paper A4, 500 sheets",100\r\n'
+            b'PO-1001,TONER-K,"Toner, black",4\r\n')
+    assert detect_content_type(head) == CSV

@@ -1,0 +1,224 @@
+"""Posting throughput against Tryton on PostgreSQL: one invoice per transaction
+versus batched, with 1, 2 and 4 worker threads.
+
+    .venv/bin/python benchmarks/bench_erp.py [--n 200] [--workers 1 2 4]
+
+(a) ``raw``: JSON-RPC calls written out here, straight over httpx (no clerk code
+    in the posting path): the ERP's own ceiling.
+(b) ``through_clerk``: the same N invoices through clerk's queue and connector;
+    ``bench_through_clerk`` is the hook the queue's owner completes.
+
+Results are merged into benchmarks/results/erp.json (other keys are kept).
+Needs PostgreSQL at 127.0.0.1:5432 (trust auth, user postgres) and trytond.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import platform
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from clerk.erp.tryton import bootstrap, serve
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/"
+TEMPLATE = "clerk_bench_erp_template"
+RESULTS = REPO / "benchmarks" / "results" / "erp.json"
+WORK_DIR = REPO / "var" / "bench-erp"
+BATCH = 50
+
+
+class RawTryton:
+    """The bare JSON-RPC protocol: login, then POST {method, params} with a session."""
+
+    def __init__(self, url: str, database: str, password: str):
+        self.endpoint = f"{url}/{database}/rpc/"
+        self.client = httpx.Client(timeout=300)
+        uid, token = self._post("common.db.login", ["admin", {"password": password}, "en"])[:2]
+        self.auth = "Session " + base64.b64encode(f"admin:{uid}:{token}".encode()).decode()
+        self.context = self.call("model.res.user.get_preferences", True)
+
+    retries = 0                      # 503s (sequence lock still taken after trytond's retries)
+
+    def _post(self, method, params, auth=None):
+        headers = {"Authorization": auth} if auth else {}
+        for attempt in range(30):
+            reply = self.client.post(self.endpoint, json={"id": 1, "method": method,
+                                                          "params": params}, headers=headers)
+            if reply.status_code != 503:
+                break
+            RawTryton.retries += 1   # rolled back by the server: safe to send again
+            time.sleep(random.uniform(0, min(0.05 * 2 ** attempt, 2.0)))
+        reply.raise_for_status()
+        payload = reply.json()
+        if payload.get("error"):
+            raise RuntimeError(f"{method}: {payload['error']}")
+        return payload["result"]
+
+    def call(self, method, *args):
+        context = getattr(self, "context", {})
+        return self._post(method, [*args, context], self.auth)
+
+
+def _ids(rpc: RawTryton) -> dict:
+    """What a supplier invoice needs, read once (the connector does the same)."""
+    def one(model, domain, field="id"):
+        return rpc.call(f"model.{model}.search_read", domain, 0, 1, None, [field])[0][field]
+    party = one("party.party", [("code", "=", "ACME")])
+    config, = rpc.call("model.account.configuration.read", [1],
+                       ["default_account_payable", "default_category_account_expense"])
+    return {
+        "company": rpc.context["company"], "party": party,
+        "address": one("party.address", [("party", "=", party)]),
+        "payable": config["default_account_payable"],
+        "expense": config["default_category_account_expense"],
+        "journal": one("account.journal", [("type", "=", "expense")]),
+        "currency": one("currency.currency", [("code", "=", "EUR")]),
+        "unit": one("product.uom", [("symbol", "=", "u")]),
+        "tax": one("account.tax", [("name", "=", "VAT 19%")]),
+        "product": one("product.product", [("code", "=", "PAPER-A4")]),
+    }
+
+
+def _invoice(ids: dict, label: str) -> dict:
+    today = datetime.date.today()
+    return {
+        "company": ids["company"], "type": "in", "party": ids["party"],
+        "invoice_address": ids["address"], "account": ids["payable"],
+        "journal": ids["journal"], "currency": ids["currency"], "reference": label,
+        "description": f"clerk:bench-{label}",
+        "invoice_date": {"__class__": "date", "year": today.year, "month": today.month,
+                         "day": today.day},
+        "lines": [["create", [{
+            "type": "line", "product": ids["product"], "description": "Copy paper",
+            "quantity": 10.0, "unit": ids["unit"], "account": ids["expense"],
+            "unit_price": {"__class__": "Decimal", "decimal": "4.20"},
+            "taxes": [["add", [ids["tax"]]]]}]]],
+    }
+
+
+def _run_workers(server, password, n, workers, share_fn) -> float:
+    """Split n invoices over ``workers`` threads (one RPC session each); posted/s."""
+    sessions = [RawTryton(server.url, server.database, password) for _ in range(workers)]
+    ids = _ids(sessions[0])
+    run = f"{time.time_ns()}"
+    shares = [list(range(w, n, workers)) for w in range(workers)]
+    errors: list[BaseException] = []
+
+    def work(rpc, share):
+        try:
+            share_fn(rpc, [_invoice(ids, f"{run}-{i}") for i in share])
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+    threads = [threading.Thread(target=work, args=(s, share))
+               for s, share in zip(sessions, shares)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    posted = sessions[0].call("model.account.invoice.search_count",
+                              [("reference", "like", f"{run}-%"), ("state", "=", "posted")])
+    assert posted == n, f"{posted} of {n} posted"
+    return n / elapsed
+
+
+def per_invoice(rpc: RawTryton, invoices: list[dict]) -> None:
+    """One invoice per transaction: create it, post it."""
+    for values in invoices:
+        invoice_id, = rpc.call("model.account.invoice.create", [values])
+        rpc.call("model.account.invoice.post", [invoice_id])
+
+
+def batched(rpc: RawTryton, invoices: list[dict]) -> None:
+    """BATCH drafts per create call, then one post call for them."""
+    for start in range(0, len(invoices), BATCH):
+        ids = rpc.call("model.account.invoice.create", invoices[start:start + BATCH])
+        rpc.call("model.account.invoice.post", ids)
+
+
+def bench_through_clerk(server, password: str, n: int, workers: int) -> dict | None:
+    """(b) HOOK for the lead: enqueue n invoices in clerk's queue, run ``workers``
+    workers that post through TrytonConnector (drafts + BatchPoster), return
+    {"per_invoice": posted/s, "batched": posted/s}. None until the queue exists."""
+    return None
+
+
+def _fresh_database(directory: Path) -> tuple[str, str]:
+    """A new database copied from a bootstrapped template (built once, ~2 min)."""
+    instance = bootstrap(directory / "template", world=REPO / "demo" / "world.toml",
+                         database=TEMPLATE, database_url=PG_URL)
+    database = f"clerk_bench_erp_{os.getpid()}"
+    with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}" TEMPLATE "{TEMPLATE}"')
+    return database, instance.password().get_secret_value()
+
+
+def _merge_results(update: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    existing.update(update)
+    RESULTS.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--n-per-invoice", type=int, default=None,
+                        help="invoices for the one-per-transaction runs (default --n; "
+                             "they run at a few per second, so a smaller N saves minutes)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    args = parser.parse_args()
+    database, password = _fresh_database(WORK_DIR)
+    config = WORK_DIR / "template" / "trytond.conf"
+    from tests.fixtures.services import free_port
+    server = serve(config, database, port=free_port())
+    try:
+        raw = {"per_invoice": {}, "batched": {}}
+        n_per_invoice = args.n_per_invoice or args.n
+        for workers in args.workers:
+            for mode, share_fn, n in (("per_invoice", per_invoice, n_per_invoice),
+                                      ("batched", batched, args.n)):
+                rate = _run_workers(server, password, n, workers, share_fn)
+                raw[mode][str(workers)] = round(rate, 2)
+                print(f"raw {mode:12s} workers={workers}: {rate:7.2f} invoices/s", flush=True)
+        raw["speedup"] = {w: round(raw["batched"][w] / raw["per_invoice"][w], 1)
+                          for w in raw["batched"]}
+        clerk = {str(w): bench_through_clerk(server, password, args.n, w)
+                 for w in args.workers}
+    finally:
+        server.stop()
+        with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    _merge_results({"erp_tryton_pg": {
+        "n": args.n, "n_per_invoice": n_per_invoice, "batch_size": BATCH,
+        "server_retries_503": RawTryton.retries, "raw": raw, "through_clerk": clerk,
+        "unit": "posted invoices per second", "cpus": os.cpu_count(),
+        # The machine may be shared: a load above the CPU count slows every figure.
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+        "python": platform.python_version(),
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(),
+    }})
+    print(json.dumps(raw, indent=2))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    main()

@@ -1,0 +1,100 @@
+"""Scanned PDFs and images, read by OCR, then through the same supplier templates as text PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clerk.errors import BusinessException, ExtractionError
+from clerk.extract.base import Content, Extraction
+from clerk.extract.ocr.confidence import EXTRACTOR, ocr_findings, scan_confidence
+from clerk.extract.ocr.reader import OcrReader, ScanReading
+from clerk.extract.ocr.text import ScanText
+from clerk.extract.pdf_text import choose_template, read_with_template
+from clerk.extract.templates import PdfTemplate
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    scan: ScanReading
+    extraction: Extraction | None = None
+    error: ExtractionError | None = None
+
+    def rank(self, reader: OcrReader) -> tuple[int, int, float]:
+        """Higher is better: extracted at all, fewer doubtful fields, surer pages."""
+        if self.extraction is None:
+            return (0, 0, min((page.mean_confidence for page in self.scan.ocr_pages), default=0.0))
+        doubtful = len(ocr_findings(self.extraction, reader.settings))
+        return (1, -doubtful, min(self.extraction.confidence.values(), default=1.0))
+
+
+class OcrExtractor:
+    """Accepts images and PDFs with scanned pages; needs the session's ``OcrReader``.
+
+    A scan that stays illegible after the preprocessed retry raises
+    ``BusinessException('unreadable_scan')``, never an empty or guessed record.
+    """
+
+    name = EXTRACTOR
+
+    def __init__(self, templates: tuple[PdfTemplate, ...], reader: OcrReader):
+        self.templates = templates
+        self.reader = reader
+
+    def accepts(self, content: Content) -> bool:
+        return self.reader.needs_ocr(content)
+
+    def extract(self, content: Content) -> Extraction:
+        attempt = self._attempt(self.reader.read(content))
+        template = self._template_of(attempt)
+        wanted = template.ocr_languages if template is not None else None
+        if wanted and tuple(wanted) != attempt.scan.languages:
+            attempt = max((attempt, self._attempt(self.reader.read(content, tuple(wanted)))),
+                          key=lambda each: each.rank(self.reader))
+        if self._worth_retrying(attempt):
+            retried = self._attempt(self.reader.read(content, attempt.scan.languages, preprocess=True))
+            attempt = max((attempt, retried), key=lambda each: each.rank(self.reader))
+        return self._outcome(attempt)
+
+    def _template_of(self, attempt: _Attempt) -> PdfTemplate | None:
+        if attempt.extraction is not None:
+            return next(t for t in self.templates if t.name == attempt.extraction.template)
+        return choose_template(ScanText(attempt.scan.pages).text, self.templates)
+
+    def _worth_retrying(self, attempt: _Attempt) -> bool:
+        # Pages already preprocessed (their first pass was poor) gain nothing from a second one;
+        # a warning goes to the reviewer anyway and is not worth another 2-8 s per page.
+        if all(page.source == "ocr_preprocessed" for page in attempt.scan.ocr_pages):
+            return False
+        if attempt.extraction is None:
+            return True
+        return any(finding.severity.value == "error" for finding in ocr_findings(attempt.extraction,
+                                                                                  self.reader.settings))
+
+    def _attempt(self, scan: ScanReading) -> _Attempt:
+        text = ScanText(scan.pages)
+        template = choose_template(text.text, self.templates)
+        if template is None:
+            return _Attempt(scan, error=ExtractionError("no_template", "no supplier template matches this "
+                                                                       "scan's text"))
+        try:
+            invoice, read = read_with_template(template, text.text)
+        except ExtractionError as error:
+            return _Attempt(scan, error=error)
+        confidence = scan_confidence(template, text, read, invoice)
+        return _Attempt(scan, Extraction(record=invoice, extractor=self.name, template=template.name,
+                                         confidence=confidence))
+
+    def _outcome(self, attempt: _Attempt) -> Extraction:
+        settings = self.reader.settings
+        unreadable = attempt.scan.unreadable(settings)
+        legible = [page for page in attempt.scan.ocr_pages if page.readable]
+        if attempt.extraction is not None and not unreadable:
+            return attempt.extraction
+        if unreadable or not legible:
+            pages = unreadable or attempt.scan.ocr_pages
+            numbers = ", ".join(str(page.index + 1) for page in pages)
+            best = max((page.mean_confidence for page in pages), default=0.0)
+            raise BusinessException("unreadable_scan", f"scanned page(s) {numbers} could not be read reliably "
+                                                       f"(best word confidence {best:.0%}); a person must "
+                                                       "enter this document from the image")
+        raise attempt.error

@@ -1,0 +1,140 @@
+"""Typed settings of people's work: a bot's ``[review]`` and ``[approval]``
+tables, and the project's ``[web]`` section (sessions, mail, budgets).
+
+Every model forbids unknown keys, so a misspelt threshold is a config error,
+not a silently skipped approval.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from clerk.bots import BotDefinition
+from clerk.config import config_error_from
+from clerk.errors import ConfigError
+
+ROLES = ("reviewer", "approver", "operator", "auditor", "admin")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReviewSettings(_Strict):
+    """A bot's ``[review]`` table: who reviews its exceptions, by when."""
+
+    group: str = Field("reviewers", description="user group that reviews this bot's items")
+    sla_hours: float = Field(24.0, gt=0, description="time from needs_review to overdue")
+    due_soon_hours: float = Field(4.0, ge=0, description="badge 'due' this long before the SLA")
+    four_eyes: bool = Field(True, description="whoever corrected an item may not approve it")
+    escalate_to: list[str] = Field(default_factory=list, description="e-mail addresses; "
+                                   "default: the group's members")
+
+
+class Condition(_Strict):
+    """When a rule of a policy applies; every given condition must hold."""
+
+    min_amount: Decimal | None = Field(None, description="gross total >= this")
+    max_amount: Decimal | None = Field(None, description="gross total < this")
+    suppliers: list[str] = Field(default_factory=list, description="seller tax ids or names")
+    cost_centers: list[str] = Field(default_factory=list)
+    departments: list[str] = Field(default_factory=list)
+    document_types: list[str] = Field(default_factory=list, description="invoice, credit_note")
+    first_invoice: bool | None = Field(None, description="first invoice from this supplier")
+    bank_account_changed: bool | None = Field(None, description="IBAN differs from the ERP's")
+    findings: list[str] = Field(default_factory=list, description="any of these finding codes")
+
+
+class Step(_Strict):
+    """One approval step: ``any`` of the approvers, or ``all`` of them."""
+
+    name: str = Field(min_length=1, max_length=100)
+    approvers: list[str] = Field(min_length=1, description="usernames or 'group:<name>'")
+    mode: Literal["any", "all"] = "any"
+    sla_hours: float | None = Field(None, gt=0)
+    escalate_to: list[str] = Field(default_factory=list, description="usernames or e-mails")
+
+
+class PolicyRule(_Strict):
+    """If ``when`` holds, ``steps`` are added to the plan (in order)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    when: Condition = Condition()
+    steps: list[Step] = Field(min_length=1)
+    parallel: bool = Field(False, description="open these steps at the same time")
+
+
+class ApprovalPolicy(_Strict):
+    """A bot's ``[approval]`` table. No rule matching -> post directly."""
+
+    rules: list[PolicyRule] = Field(default_factory=list)
+    cost_center_field: str = Field("buyer_reference", description="record field holding it")
+    departments: dict[str, str] = Field(default_factory=dict, description="cost center -> department")
+    four_eyes: bool = True
+
+    @model_validator(mode="after")
+    def _unique_rule_names(self) -> ApprovalPolicy:
+        names = [rule.name for rule in self.rules]
+        if len(names) != len(set(names)):
+            raise ValueError("approval rule names must be unique")
+        return self
+
+
+class Budget(_Strict):
+    cost_center: str
+    period: str = Field(pattern=r"^\d{4}(-\d{2})?$", description="YYYY or YYYY-MM")
+    amount: Decimal = Field(ge=0)
+
+
+class MailSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    sender: str = "clerk@localhost"
+    starttls: bool = False
+    user: str | None = None
+    password: SecretStr | None = None
+    timeout_s: float = Field(10.0, gt=0)
+
+
+class WebSettings(_Strict):
+    """The ``[web]`` section of config/clerk.toml."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    secure_cookies: bool = Field(True, description="send cookies only over HTTPS")
+    session_hours: float = Field(8.0, gt=0)
+    login_attempts: int = Field(5, ge=1, description="failures allowed per window")
+    login_window_s: float = Field(300.0, gt=0)
+    page_size: int = Field(50, ge=1, le=500)
+    render_pages: int = Field(5, ge=1, le=50, description="PDF pages rendered per document")
+    mail: MailSettings | None = None
+    budgets: list[Budget] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list,
+                                       description="extra origins for forms (reverse proxies)")
+
+
+def review_settings(bot: BotDefinition) -> ReviewSettings:
+    return _parse(ReviewSettings, bot.review, f"bots/{bot.name}.toml", "review")
+
+
+def approval_policy(bot: BotDefinition) -> ApprovalPolicy:
+    return _parse(ApprovalPolicy, bot.approval, f"bots/{bot.name}.toml", "approval")
+
+
+def web_settings(data: dict[str, Any] | None) -> WebSettings:
+    return _parse(WebSettings, data or {}, "config/clerk.toml", "web")
+
+
+def _parse(model: type[_Strict], data: dict[str, Any], file: str, key: str) -> Any:
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = config_error_from(exc, Path(file))
+        raise ConfigError(file, f"{key}.{error.key}", error.message) from None

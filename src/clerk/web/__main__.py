@@ -1,0 +1,3 @@
+from clerk.web.commands import main_app
+
+main_app()()

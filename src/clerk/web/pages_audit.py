@@ -1,0 +1,72 @@
+"""Auditor pages: trail search, lineage, chain verification, export."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from clerk.audit.export import export_events
+from clerk.audit.verify import verify
+from clerk.review.lineage import find_item, lineage
+from clerk.review.trail import search_events
+from clerk.web.security import Viewer, guard
+
+router = APIRouter(prefix="/audit")
+
+
+def _date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        raise HTTPException(400, "dates are YYYY-MM-DD or ISO times") from None
+
+
+@router.get("", name="audit_search")
+def search(request: Request, viewer: Viewer = guard("audit_search"), actor: str = "", action: str = "",
+           item_id: int | None = None, since: str = "", until: str = "", text: str = "") -> Response:
+    web = request.app.state.web
+    events = search_events(web.project.store, actor=actor or None, action=action or None,
+                           item_id=item_id, since=_date(since), until=_date(until),
+                           text=text or None)
+    return web.render(request, "audit.html", events=events,
+                      q={"actor": actor, "action": action, "item_id": item_id or "",
+                         "since": since, "until": until, "text": text})
+
+
+@router.get("/lineage", name="audit_lineage")
+def show_lineage(request: Request, ref: str = "", viewer: Viewer = guard("audit_lineage")) -> Response:
+    web = request.app.state.web
+    item_id = find_item(web.project.store, ref[:200]) if ref else None
+    story = lineage(web.project.store, item_id) if item_id else None
+    if ref and not story:
+        return web.render(request, "lineage.html", status=404, story=None, ref=ref)
+    return web.render(request, "lineage.html", story=story, ref=ref)
+
+
+@router.get("/verify", name="audit_verify")
+def chain(request: Request, viewer: Viewer = guard("audit_verify")) -> Response:
+    web = request.app.state.web
+    return web.render(request, "verify.html", report=verify(web.project.store))
+
+
+@router.get("/export", name="audit_export")
+def export(request: Request, format: str = "jsonl", item_id: int | None = None,  # noqa: A002
+           viewer: Viewer = guard("audit_export")) -> Response:
+    if format not in {"jsonl", "csv"}:
+        raise HTTPException(400, "format is jsonl or csv")
+    web = request.app.state.web
+    handle = tempfile.NamedTemporaryFile(suffix=f".{format}", delete=False)
+    handle.close()
+    path = Path(handle.name)
+    export_events(web.project.store, path, format, item_id=item_id)
+    with web.project.store.write() as conn:
+        web.project.audit.append(conn, actor=viewer.name, action="audit_exported", item_id=None,
+                                 data={"format": format, "item_id": item_id})
+    media = "text/csv" if format == "csv" else "application/x-ndjson"
+    return FileResponse(path, media_type=media, filename=f"clerk-audit.{format}",
+                        background=BackgroundTask(path.unlink, missing_ok=True))

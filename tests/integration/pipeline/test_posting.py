@@ -1,0 +1,111 @@
+"""Posting through the queue to a real Tryton: exactly once, whatever fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from clerk.pipeline import idempotency_key
+from clerk.runtime import build_worker, close_handlers
+from tests.helpers.projects import (
+    enqueue_invoices, env_for, invoices_with_key, make_project, open_test_project,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture
+def project_root(tmp_path, tryton_server):
+    return make_project(tmp_path, tryton_server, f"sqlite:///{tmp_path / 'clerk.db'}")
+
+
+def _drain(project, timeout: float = 180) -> None:
+    worker = build_worker(project, seal_audit=False)
+    timer = threading.Timer(timeout, worker.stop)
+    timer.start()
+    try:
+        worker.run(drain=True)
+    finally:
+        timer.cancel()
+        close_handlers(worker)
+
+
+def _state(project, item_id: int) -> dict:
+    return project.queue.get(item_id)
+
+
+def test_clean_invoices_are_posted_with_their_erp_numbers(project_root, tryton_connector):
+    project = open_test_project(project_root)
+    ids = enqueue_invoices(project, [f"POST-{os.getpid()}-{n}" for n in range(3)])
+    _drain(project)
+    for item_id in ids:
+        row = _state(project, item_id)
+        assert row["state"] == "posted", row
+        found = invoices_with_key(tryton_connector, row["idempotency_key"])
+        assert len(found) == 1 and found[0]["state"] == "posted" and found[0]["number"]
+        assert row["erp_ref"]["number"] == found[0]["number"]
+
+
+def test_erp_refusal_goes_to_review_with_trytons_message(project_root, tryton_connector):
+    project = open_test_project(project_root)
+    # No fiscal year covers 2031 in the demo ERP: Tryton refuses to post it.
+    [item_id] = enqueue_invoices(project, [f"FY-{os.getpid()}"], issue_date=date(2031, 3, 1))
+    _drain(project)
+    row = _state(project, item_id)
+    assert row["state"] == "needs_review", row
+    assert row["reason_code"] == "erp_rejected"
+    assert "create a period" in row["last_error"], row["last_error"]   # Tryton's own words
+
+
+def test_killed_after_create_never_posts_twice(tmp_path, tryton_server, tryton_connector):
+    project_root = make_project(tmp_path / "p", tryton_server, f"sqlite:///{tmp_path / 'clerk.db'}",
+                                handler="tests.helpers.handlers:die_after_create")
+    project = open_test_project(project_root)
+    [item_id] = enqueue_invoices(project, [f"KILL-{os.getpid()}"])
+    env = {**env_for(project_root), "CLERK_TEST_LOG_DIR": str(tmp_path)}
+    victim = subprocess.run([sys.executable, "-m", "clerk", "worker", "-C", str(project_root),
+                             "--drain", "--no-seal"], env={**env, "CLERK_WORKER__POLL_SECONDS": "0.05"},
+                            capture_output=True, timeout=180)
+    assert victim.returncode == -signal.SIGKILL, victim.stdout.decode() + victim.stderr.decode()
+    assert (tmp_path / "created").exists()
+    key = idempotency_key("ap", _state(project, item_id)["document_key"])
+    assert len(invoices_with_key(tryton_connector, key)) == 1
+    assert _state(project, item_id)["state"] == "posting"
+    (project_root / "bots" / "ap.toml").write_text('name = "ap"\n')  # the standard pipeline
+    _drain(open_test_project(project_root))    # a fresh worker, after the lease expired
+    row = _state(project, item_id)
+    assert row["state"] == "posted", row
+    assert len(invoices_with_key(tryton_connector, key)) == 1
+
+
+def test_erp_down_mid_run_then_back_posts_everything_once(project_root, tryton_server,
+                                                          tryton_connector):
+    project = open_test_project(project_root)
+    ids = enqueue_invoices(project, [f"DOWN-{os.getpid()}-{n}" for n in range(6)])
+    tryton_server.stop()
+    worker = build_worker(project, seal_audit=False)
+    thread = threading.Thread(target=worker.run, kwargs={"drain": True})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(_state(project, i)["attempts"] for i in ids):
+            assert time.monotonic() < deadline, "no item failed while the ERP was down"
+            time.sleep(0.1)
+        assert all(_state(project, i)["state"] != "posted" for i in ids)
+    finally:
+        tryton_server.start()
+    thread.join(timeout=240)
+    close_handlers(worker)
+    assert not thread.is_alive()
+    connector = tryton_connector
+    for item_id in ids:
+        row = _state(project, item_id)
+        assert row["state"] == "posted", row
+        assert len(invoices_with_key(connector, row["idempotency_key"])) == 1
