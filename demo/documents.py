@@ -116,9 +116,13 @@ def _line(product: tuple[str, str], quantity: int) -> tuple[str, str, str]:
     return (product[0], str(quantity), product[1])
 
 
+# The standard VAT rate of each supplier's country (what the ERP's products carry).
+VAT_RATE = {"ACME": Decimal("19"), "NORD": Decimal("19"), "BRIO": Decimal("20"), "GHOST": Decimal("20")}
+
+
 def _invoice(supplier: str, number: str, days: int, po: str | None, *lines: tuple[str, str, str],
              iban: str | None = None) -> Invoice:
-    return demo_invoice(supplier, number, list(lines), order_reference=po,
+    return demo_invoice(supplier, number, list(lines), order_reference=po, tax_rate=VAT_RATE[supplier],
                         issue_date=DEMO_DAY + timedelta(days=days), iban=iban)
 
 

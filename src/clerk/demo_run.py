@@ -14,11 +14,12 @@ from clerk.summary import bot_summary
 def run_demo(project: Project, console: Console) -> None:
     from clerk.demo_pipeline import run_demo_pipeline
 
-    bots = run_demo_pipeline(project, console)
+    outcomes = run_demo_pipeline(project, console)
     seal_all(project.store)
     report = verify(project.store)
-    for bot in bots:
-        _print_summary(console, bot_summary(project, bot.name))
+    for outcome in outcomes:
+        _print_summary(console, bot_summary(project, outcome.bot))
+        console.print(f"Robot Framework log and report: {outcome.output_dir}/log.html, report.html")
     console.print(f"audit trail: {'intact' if report.ok else 'BROKEN'} "
                   f"({report.sealed} sealed events; `clerk audit verify` checks it)")
     console.print("open the review queue: [bold]clerk serve[/bold]  "
@@ -35,7 +36,7 @@ def _print_summary(console: Console, summary: dict) -> None:
             table.add_row(str(row["item"]), row["supplier"], row["number"], row["erp_number"] or "")
         console.print(table)
     if summary["review"]:
-        table = Table("item", "supplier", "invoice", "why", title="waiting for review")
+        table = Table("item", "supplier", "document", "why", title="waiting for review")
         for row in summary["review"]:
             table.add_row(str(row["item"]), row["supplier"], row["number"], row["why"])
         console.print(table)

@@ -139,23 +139,33 @@ class BotPipeline:
         return queue.advance(lease, ItemState.POSTING)
 
     def post(self, queue: WorkQueue, lease: Lease) -> Lease:
-        """Exactly-once: find the key in the ERP first; create only if absent."""
+        """Exactly-once: find the key in the ERP first; create only if absent.
+        The draft is made in parallel with other workers; posting takes turns."""
         row = queue.get(lease.item_id)
-        invoice = self.invoice_of(row)
         key = row["idempotency_key"] or idempotency_key(lease.bot, lease.document_key)
         target = self.erp_settings.posting_state
         ref = self.connector.find(key)
-        try:
-            if ref is None:
-                ref = self.connector.create(invoice, key, target)
-            elif _short_of(ref, target):
+        if ref is None:
+            # Validating numbers nothing, so it needs no turn; posting does.
+            first_step = PostingState.VALIDATED if target == PostingState.VALIDATED else PostingState.DRAFT
+            ref = self.connector.create(self.invoice_of(row), key, first_step)
+        if _short_of(ref, target):
+            with self.posting_turn():
                 ref = self._take_to(ref, target)
-        except ErpWarning as warning:
-            raise BusinessException("erp_warning", f"the ERP asks for a decision: {warning.message}") from None
         return self.mark_posted(queue, lease, ref)
 
+    def posting_turn(self):  # noqa: ANN201 - a context manager
+        from clerk.erp.posting_lock import posting_lock
+
+        tryton = self.erp_settings.tryton
+        return posting_lock(self.project.store, f"{tryton.url}/{tryton.database}",
+                            self.project.settings.var_dir / "locks")
+
     def _take_to(self, ref: ErpRef, target: PostingState) -> ErpRef:
-        result = self.connector.post_many([ref])[0]
+        if target == PostingState.VALIDATED:
+            result = self.connector.validate_many([ref])[0]
+        else:
+            result = self.connector.post_many([ref])[0]
         if isinstance(result, ErpWarning):
             raise BusinessException("erp_warning", f"the ERP asks for a decision: {result.message}")
         if isinstance(result, BaseException):

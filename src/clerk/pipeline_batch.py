@@ -20,6 +20,8 @@ Outcome = Lease | BaseException
 
 def process_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> list[Outcome]:
     """Every item up to its draft, then one posting call for all drafts."""
+    if pipeline.erp_settings.posting_state != PostingState.POSTED:
+        return [_one(pipeline, queue, lease) for lease in leases]  # nothing to number: no batch
     outcomes: list[Outcome] = [_up_to_draft(pipeline, queue, lease) for lease in leases]
     waiting = [(index, outcome) for index, outcome in enumerate(outcomes)
                if isinstance(outcome, tuple)]
@@ -28,6 +30,13 @@ def process_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) 
         for (index, (lease, _)), result in zip(waiting, posted, strict=True):
             outcomes[index] = _settle(pipeline, queue, lease, result)
     return outcomes  # type: ignore[return-value]
+
+
+def _one(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
+    try:
+        return pipeline.process(queue, lease)
+    except Exception as exc:  # noqa: BLE001 - settled per item by the worker
+        return exc
 
 
 def _up_to_draft(pipeline: BotPipeline, queue: WorkQueue, lease: Lease):  # noqa: ANN202
@@ -40,7 +49,7 @@ def _up_to_draft(pipeline: BotPipeline, queue: WorkQueue, lease: Lease):  # noqa
         if lease.state != ItemState.POSTING:
             return lease
         return lease, _draft_of(pipeline, queue, lease)
-    except BaseException as exc:  # noqa: BLE001 - handed back to the worker to settle per item
+    except Exception as exc:  # noqa: BLE001 - handed back to the worker to settle per item
         return exc
 
 
@@ -55,12 +64,15 @@ def _draft_of(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> ErpRef:
 
 
 def _post_drafts(pipeline: BotPipeline, refs: list[ErpRef]) -> list[ErpRef | BaseException]:
-    target = pipeline.erp_settings.posting_state
-    if target == PostingState.DRAFT:
-        return list(refs)
     drafts = [ref for ref in refs if (ref.state or "draft") == "draft"]
-    results = dict(zip((ref.id for ref in drafts), pipeline.connector.post_many(drafts), strict=True)) \
-        if drafts else {}
+    if not drafts:
+        return list(refs)
+    try:
+        with pipeline.posting_turn():
+            posted = pipeline.connector.post_many(drafts)
+    except Exception as exc:  # noqa: BLE001 - the whole call failed: every item of it fails
+        return [exc if (ref.state or "draft") == "draft" else ref for ref in refs]
+    results = dict(zip((ref.id for ref in drafts), posted, strict=True))
     return [results.get(ref.id, ref) for ref in refs]
 
 
@@ -72,5 +84,5 @@ def _settle(pipeline: BotPipeline, queue: WorkQueue, lease: Lease,
         return result
     try:
         return pipeline.mark_posted(queue, lease, result)
-    except BaseException as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
         return exc

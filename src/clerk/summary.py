@@ -26,8 +26,8 @@ def bot_summary(project: Project, bot: str) -> dict[str, Any]:
     for row in rows:
         state = ItemState(row.state)
         record = row.record or {}
-        supplier = (record.get("seller") or {}).get("name", "?")
-        number = record.get("number", "?")
+        supplier = (record.get("seller") or {}).get("name") or record.get("supplier") or "?"
+        number = record.get("number") or record.get("confirmation_number") or "?"
         if state == ItemState.POSTED:
             summary["posted"].append({"item": row.id, "supplier": supplier, "number": number,
                                       "erp_number": (row.erp_ref or {}).get("number")})
@@ -48,4 +48,6 @@ def _why(row: Any) -> str:
         return "; ".join(f"{f['code']}: {f['message']}" for f in errors[:3])
     if row.state == ItemState.AWAITING_APPROVAL.value:
         return "waiting for approval"
+    if row.reason_code == "order_confirmation":
+        return "order confirmation: a buyer checks it against the purchase order"
     return f"{row.reason_code or ''} {row.last_error or ''}".strip()

@@ -122,7 +122,9 @@ def _bisect(poster: DraftPoster, items: list[tuple[int, ErpRef]], settings: Batc
         _bisect(poster, items[middle:], settings, results, offset)
         return
     for (index, _), ref in zip(items, posted, strict=True):
-        results[offset + index] = ref
+        # Tryton skips what it cannot post without an error (a cancelled invoice).
+        results[offset + index] = ref if ref.state == POSTED else ErpValidationError(
+            f"the ERP left invoice {ref.id} in state {ref.state!r} instead of posting it")
 
 
 class BatchPoster:

@@ -166,3 +166,13 @@ def test_closed_batch_poster_refuses_new_drafts():
     poster.close()
     with pytest.raises(RuntimeError):
         poster.submit(ledger.refs()[0])
+
+
+def test_a_draft_the_erp_silently_skips_is_reported():
+    class Skipping(Ledger):
+        def post_ids(self, ids):
+            super().post_ids([i for i in ids if i != 2])
+    ledger = Skipping(3)
+    results = post_in_batches(ledger, ledger.refs(), FAST)
+    assert isinstance(results[1], ErpValidationError) and "state 'draft'" in results[1].message
+    assert results[0].state == results[2].state == "posted"

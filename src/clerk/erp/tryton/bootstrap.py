@@ -1,12 +1,14 @@
 """Create the demo Tryton database: modules, company, chart, fiscal year, demo world.
 
-Idempotent: a second run finds the ``<database>.bootstrapped`` marker and
-changes nothing. The admin password is generated once into a file of mode
+Idempotent: a second run finds the ``<database>.bootstrapped`` marker (which
+names the password file's fingerprint) and changes nothing; if the password
+file was lost, the next run writes a new one and sets it in the database. The admin password is generated once into a file of mode
 600 and only ever referenced by its path.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import subprocess
@@ -57,17 +59,26 @@ def bootstrap(directory: Path = Path("var/erp"), *, world: Path,
     _write_password_file(instance.password_file)
     _write_config(instance.config_file, directory, database_url)
     marker = directory / f"{database}.bootstrapped"
-    if marker.exists() and _database_exists(directory, database, database_url):
+    fingerprint = _fingerprint(instance.password_file)
+    if (marker.exists() and marker.read_text(encoding="utf-8").strip() == fingerprint
+            and _database_exists(directory, database, database_url)):
         return instance
     _create_database(directory, database, database_url)
+    # -p sets the admin password from the file on every run, not only at creation:
+    # a database whose password file was lost gets the new file's password.
     _run(instance, "trytond-admin", [_admin_executable(), "-c", str(instance.config_file),
                                      "-d", database, "-u", *MODULES,
-                                     "--activate-dependencies",
+                                     "--activate-dependencies", "-p",
                                      "--email", "admin@clerk.invalid"], timeout)
     _run(instance, "seed", [sys.executable, "-m", "clerk.erp.tryton._seed",
                             str(instance.config_file), database, str(world)], timeout)
-    marker.write_text("ok\n", encoding="utf-8")
+    marker.write_text(fingerprint + "\n", encoding="utf-8")
     return instance
+
+
+def _fingerprint(password_file: Path) -> str:
+    """Names the password a database was bootstrapped with, without revealing it."""
+    return hashlib.sha256(password_file.read_bytes().strip()).hexdigest()[:16]
 
 
 def _write_password_file(path: Path) -> None:
