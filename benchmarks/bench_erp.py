@@ -4,7 +4,10 @@ versus batched, with 1, 2 and 4 worker threads.
     .venv/bin/python benchmarks/bench_erp.py [--n 200] [--workers 1 2 4]
 
 (a) ``raw``: JSON-RPC calls written out here, straight over httpx (no clerk code
-    in the posting path): the ERP's own ceiling.
+    in the posting path): the ERP's own ceiling. ``per_invoice``: create + post
+    one invoice per call; ``batched``: workers create drafts 50 per call and one
+    poster posts them 50 per call (clerk's layout); ``batched_each_worker_posts``:
+    every worker posts its own batches (shows the sequence-lock contention).
 (b) ``through_clerk``: the same N invoices through clerk's queue and connector;
     ``bench_through_clerk`` is the hook the queue's owner completes.
 
@@ -20,6 +23,7 @@ import datetime
 import json
 import os
 import platform
+import queue
 import random
 import sys
 import threading
@@ -111,8 +115,12 @@ def _invoice(ids: dict, label: str) -> dict:
 
 
 def _run_workers(server, password, n, workers, share_fn) -> float:
-    """Split n invoices over ``workers`` threads (one RPC session each); posted/s."""
+    """Split n invoices over ``workers`` threads (one RPC session each); posted/s.
+    ``share_fn`` may carry a ``poster(rpc)`` to run beside the workers (on its own
+    session), whose end marks the end of the run."""
     sessions = [RawTryton(server.url, server.database, password) for _ in range(workers)]
+    poster = getattr(share_fn, "poster", None)
+    poster_session = RawTryton(server.url, server.database, password) if poster else None
     ids = _ids(sessions[0])
     run = f"{time.time_ns()}"
     shares = [list(range(w, n, workers)) for w in range(workers)]
@@ -125,6 +133,8 @@ def _run_workers(server, password, n, workers, share_fn) -> float:
             errors.append(error)
     threads = [threading.Thread(target=work, args=(s, share))
                for s, share in zip(sessions, shares)]
+    if poster:
+        threads.append(threading.Thread(target=poster, args=(poster_session, workers)))
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -146,11 +156,43 @@ def per_invoice(rpc: RawTryton, invoices: list[dict]) -> None:
         rpc.call("model.account.invoice.post", [invoice_id])
 
 
-def batched(rpc: RawTryton, invoices: list[dict]) -> None:
-    """BATCH drafts per create call, then one post call for them."""
+def batched_each_worker_posts(rpc: RawTryton, invoices: list[dict]) -> None:
+    """BATCH drafts per create call, then the same worker posts them in one call
+    (concurrent posts then fight over the invoice sequence lock)."""
     for start in range(0, len(invoices), BATCH):
         ids = rpc.call("model.account.invoice.create", invoices[start:start + BATCH])
         rpc.call("model.account.invoice.post", ids)
+
+
+class SinglePoster:
+    """clerk's layout: workers create drafts (BATCH per call) in parallel and hand
+    their ids to one poster, which posts them BATCH per call; posting is serial
+    in the ERP anyway, so one poster never fights for the sequence lock."""
+
+    def __init__(self):
+        self.drafts: queue.Queue = queue.Queue()
+
+    def __call__(self, rpc: RawTryton, invoices: list[dict]) -> None:
+        try:
+            for start in range(0, len(invoices), BATCH):
+                self.drafts.put(rpc.call("model.account.invoice.create",
+                                         invoices[start:start + BATCH]))
+        finally:
+            self.drafts.put(None)              # this worker is done (or failed)
+
+    def poster(self, rpc: RawTryton, workers: int) -> None:
+        pending: list[int] = []
+        finished = 0
+        while finished < workers or pending:
+            if finished < workers:
+                ids = self.drafts.get()
+                if ids is None:
+                    finished += 1
+                else:
+                    pending.extend(ids)
+            if len(pending) >= BATCH or (finished == workers and pending):
+                batch, pending = pending[:BATCH], pending[BATCH:]
+                rpc.call("model.account.invoice.post", batch)
 
 
 def bench_through_clerk(server, password: str, n: int, workers: int) -> dict | None:
@@ -191,14 +233,16 @@ def main() -> None:
     from tests.fixtures.services import free_port
     server = serve(config, database, port=free_port())
     try:
-        raw = {"per_invoice": {}, "batched": {}}
+        raw = {"per_invoice": {}, "batched": {}, "batched_each_worker_posts": {}}
         n_per_invoice = args.n_per_invoice or args.n
         for workers in args.workers:
-            for mode, share_fn, n in (("per_invoice", per_invoice, n_per_invoice),
-                                      ("batched", batched, args.n)):
+            for mode, share_fn, n in (
+                    ("per_invoice", per_invoice, n_per_invoice),
+                    ("batched", SinglePoster(), args.n),
+                    ("batched_each_worker_posts", batched_each_worker_posts, args.n)):
                 rate = _run_workers(server, password, n, workers, share_fn)
                 raw[mode][str(workers)] = round(rate, 2)
-                print(f"raw {mode:12s} workers={workers}: {rate:7.2f} invoices/s", flush=True)
+                print(f"raw {mode:26s} workers={workers}: {rate:7.2f} invoices/s", flush=True)
         raw["speedup"] = {w: round(raw["batched"][w] / raw["per_invoice"][w], 1)
                           for w in raw["batched"]}
         clerk = {str(w): bench_through_clerk(server, password, args.n, w)

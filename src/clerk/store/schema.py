@@ -117,4 +117,25 @@ runs = Table(
     Column("worker", String(200)),
     Column("error", Text),
     Column("dry_run", Boolean, nullable=False, server_default=text("false")),
+    Column("request_id", Id),          # the run request it executed (0002)
+    Column("heartbeat_at", Time),      # (0002)
+)
+
+# Bot runs the scheduler (or an operator) asked for; any worker claims one (0002).
+run_requests = Table(
+    "run_requests", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("bot", String(100), nullable=False),
+    # "schedule" for a due time of the bot's trigger, "run-now" for an operator.
+    Column("trigger", String(40), nullable=False),
+    Column("due_at", Time, nullable=False),
+    Column("requested_at", Time, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("claimed_by", String(200)),
+    Column("claimed_at", Time),
+    Column("heartbeat_at", Time),
+    Column("finished_at", Time),
+    Column("run_id", String(40)),
+    Column("error", Text),
 )

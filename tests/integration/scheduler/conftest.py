@@ -2,9 +2,9 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import MetaData, delete
 
-from clerk.runner.tables import SCHEDULE_JOBS_TABLE, metadata, run_requests, runs
+from clerk.runner.tables import SCHEDULE_JOBS_TABLE, run_requests, runs
 
 
 def wait_for(condition: Callable[[], object], *, deadline: float = 20.0, every: float = 0.05,
@@ -24,7 +24,8 @@ def wait_for(condition: Callable[[], object], *, deadline: float = 20.0, every: 
 def clean_store(store):  # noqa: ANN001, ANN201
     from sqlalchemy import Table
 
-    jobs = Table(SCHEDULE_JOBS_TABLE, metadata, autoload_with=store.engine, extend_existing=True)
+    # APScheduler's own table: read its shape from the database, apart from clerk's schema.
+    jobs = Table(SCHEDULE_JOBS_TABLE, MetaData(), autoload_with=store.engine)
     with store.write() as conn:
         conn.execute(delete(run_requests))
         conn.execute(delete(runs))
