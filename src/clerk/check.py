@@ -29,6 +29,8 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         settings = load_settings(project_dir, config_file)
     except ConfigError as exc:
         problems.extend(_problems_of(exc))
+    if settings is not None:
+        problems.extend(_source_problems(settings))
     bot_robots: list[Path] = []
     for path in sorted((project_dir / "bots").glob("*.toml")):
         try:
@@ -47,6 +49,15 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
     for robot in sorted(robots):
         problems.extend(check_robot(robot))
     return problems
+
+
+def _source_problems(settings: Settings) -> list[Problem]:
+    """Each [sources.*] table checked by its own source kind (nothing is contacted)."""
+    from clerk.project import open_project
+    from clerk.sources.configured import check_sources
+
+    return [Problem(exc.file, exc.line, exc.key, exc.message)
+            for exc in check_sources(open_project(settings))]
 
 
 def _problems_of(exc: ConfigError) -> list[Problem]:

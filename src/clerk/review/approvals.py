@@ -48,13 +48,15 @@ class Capacity:
 
 
 def open_approval(conn: Connection, queue: WorkQueue, item_id: int, plan: ApprovalPlan, *,
-                  actor: str, from_state: ItemState, lease: Lease | None = None) -> None:
-    """Write the plan's steps and move the item to ``awaiting_approval``, in ``conn``."""
+                  actor: str, from_state: ItemState, lease: Lease | None = None,
+                  values: dict[str, Any] | None = None) -> None:
+    """Write the plan's steps and move the item to ``awaiting_approval``, in ``conn``
+    (``values``: other columns written with the move, e.g. budget findings)."""
     now = queue.clock()
     write_steps(conn, item_id, plan, now)
     move(conn, queue.audit, item_id=item_id, from_state=from_state,
          to_state=ItemState.AWAITING_APPROVAL, now=now, actor=actor, lease=lease,
-         action="approval_requested", data={"plan": plan.describe()})
+         action="approval_requested", values=values, data={"plan": plan.describe()})
 
 
 def write_steps(conn: Connection, item_id: int, plan: ApprovalPlan, now: datetime) -> None:

@@ -16,8 +16,9 @@ from sqlalchemy import delete, func, select
 from clerk.models.invoice import Invoice
 from clerk.queue import ItemState, Lease, WorkQueue
 from clerk.review.approvals import open_approval
-from clerk.review.policy import ApprovalPlan, ErpFacts, approval_plan
-from clerk.review.settings import approval_policy
+from clerk.review.budget import plan_with_budget
+from clerk.review.policy import ApprovalPlan, ErpFacts
+from clerk.review.settings import approval_policy, web_settings
 from clerk.review.tables import approval_decisions, approval_steps
 from clerk.store.schema import work_items
 
@@ -41,30 +42,36 @@ def erp_facts(pipeline: BotPipeline, queue: WorkQueue, invoice: Invoice) -> ErpF
     return ErpFacts(supplier_known=True, first_invoice=first, bank_accounts=supplier.ibans)
 
 
-def _plan(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> ApprovalPlan:
+def _plan(pipeline: BotPipeline, queue: WorkQueue,
+          lease: Lease) -> tuple[ApprovalPlan, list[dict[str, Any]] | None]:
+    """The plan, and the item's findings when the budget check changed them."""
     row = queue.get(lease.item_id)
     record = {k: v for k, v in (row["record"] or {}).items() if k != "record_type"}
     invoice = Invoice.model_validate(record)
     policy = approval_policy(pipeline.bot)
     if not policy.rules:
-        return ApprovalPlan()
-    return approval_plan(invoice, row, policy, erp_facts(pipeline, queue, invoice))
+        return ApprovalPlan(), None
+    budgets = web_settings(pipeline.project.settings.web).budgets
+    return plan_with_budget(queue.store, budgets, policy, row, invoice,
+                            erp_facts(pipeline, queue, invoice))
 
 
 def route_approval(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease | None:
-    """Move the item to ``awaiting_approval`` with its steps, or None: post directly."""
-    plan = _plan(pipeline, queue, lease)
+    """Move the item to ``awaiting_approval`` with its steps, or None: post directly.
+    An ``over_budget`` finding is stored with the item in the same move."""
+    plan, findings = _plan(pipeline, queue, lease)
     if not plan:
         return None
     with queue.store.write() as conn:
         open_approval(conn, queue, lease.item_id, plan, actor=lease.worker,
-                      from_state=lease.state, lease=lease)
+                      from_state=lease.state, lease=lease,
+                      values={"findings": findings} if findings is not None else None)
     return lease.moved_to(ItemState.AWAITING_APPROVAL)
 
 
 def plan_approval(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> dict[str, Any] | None:
     """Write the plan's steps (the caller moves the item) and describe it; None: post."""
-    plan = _plan(pipeline, queue, lease)
+    plan, _ = _plan(pipeline, queue, lease)
     if not plan:
         return None
     from clerk.review.approvals import write_steps

@@ -38,14 +38,40 @@ def build_source(project: Project, name: str, documents_dir: Path) -> Source:
 
 
 def check_sources(project: Project) -> list[ConfigError]:
-    """Every configured source validated without connecting (for `clerk check`)."""
+    """Every configured source's settings validated, nothing contacted or
+    opened (for `clerk check`)."""
     problems = []
-    for name in project.settings.sources:
+    for name, table in project.settings.sources.items():
         try:
-            build_source(project, name, project.settings.output_dir / "check")
+            _validate(project, name, dict(table))
         except ConfigError as exc:
             problems.append(exc)
     return problems
+
+
+def _validate(project: Project, name: str, raw: dict[str, Any]) -> None:
+    from clerk.sources._recipe import load_recipe
+    from clerk.sources.email import MailboxConfig
+    from clerk.sources.folder import DropFolderConfig
+
+    kind = raw.pop("type", None)
+    raw.setdefault("name", name)
+    try:
+        if kind == "email":
+            MailboxConfig(**raw)
+        elif kind == "folder":
+            DropFolderConfig(**raw)
+        elif kind == "portal":
+            if "recipe" not in raw:
+                raise ConfigError("config/clerk.toml", f"sources.{name}.recipe", "a portal needs a recipe file")
+            load_recipe(_under_project(project, raw["recipe"]))
+        else:
+            raise ConfigError("config/clerk.toml", f"sources.{name}.type",
+                              f"must be one of {', '.join(KINDS)} (got {kind!r})")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError("config/clerk.toml", f"sources.{name}.{key}", first["msg"]) from None
 
 
 def _under_project(project: Project, path: Any) -> Path:

@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clerk.errors import ConfigError, SystemException, UnsafeInput
+from clerk.secrets import SecretRef
 from clerk.models.document import Document, Quarantined
 from clerk.sources import _imap, _mime, safety
 from clerk.sources._saving import DocumentWriter, sha256
@@ -56,8 +57,8 @@ class MailboxConfig(BaseModel):
     ca_file: Path | None = None             # trust this CA as well (a private server)
     user: str
     auth: Literal["password", "xoauth2"] = "password"
-    password: str | None = None             # secret reference
-    access_token: str | None = None         # secret reference, for XOAUTH2
+    password: SecretRef | None = None       # "env:NAME" or "file:PATH", never the secret
+    access_token: SecretRef | None = None   # the same, for XOAUTH2
     folder: str = "INBOX"
     search: str = "ALL"                     # IMAP SEARCH criteria, e.g. "UNSEEN FROM supplier.com"
     processed_folder: str = "clerk-processed"

@@ -16,7 +16,8 @@ from clerk.review import decisions
 from clerk.review.approvals import Capacity, approve, reject as reject_step, steps_of
 from clerk.review.inbox import COUNT_CAP, InboxFilter, approval_inbox, review_inbox, sla_badge
 from clerk.review.lineage import lineage
-from clerk.review.policy import ErpFacts, approval_plan
+from clerk.review.budget import plan_with_budget
+from clerk.review.policy import ErpFacts
 from clerk.review.record_form import form_fields, model_for, parse_record
 from clerk.review.settings import approval_policy
 from clerk.web import render as doc
@@ -136,7 +137,8 @@ def accept(request: Request, item_id: int, justification: str = Form(""),
         # Without an ERP at hand: an unknown supplier is a first invoice by definition.
         facts = ErpFacts(supplier_known="unknown_supplier" not in codes,
                          first_invoice="unknown_supplier" in codes)
-        plan = approval_plan(record, row, approval_policy(bot), facts)
+        plan, _ = plan_with_budget(web.project.store, web.settings.budgets, approval_policy(bot),
+                                   row, record, facts)
     decisions.approve_despite(web.queue, item_id, viewer.name, justification, plan=plan,
                               four_eyes=web.review_of(row["bot"]).four_eyes)
     return _back(item_id, "accepted")

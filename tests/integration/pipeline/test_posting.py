@@ -109,3 +109,21 @@ def test_erp_down_mid_run_then_back_posts_everything_once(project_root, tryton_s
         row = _state(project, item_id)
         assert row["state"] == "posted", row
         assert len(invoices_with_key(connector, row["idempotency_key"])) == 1
+
+
+def test_wrong_erp_password_stops_the_run_and_leaves_items_untouched(tmp_path, tryton_server):
+    root = make_project(tmp_path, tryton_server, f"sqlite:///{tmp_path / 'clerk.db'}")
+    (root / "erp.password").write_text("not-the-password")
+    project = open_test_project(root)
+    ids = enqueue_invoices(project, [f"AUTH-{os.getpid()}-{n}" for n in range(2)])
+    result = subprocess.run([sys.executable, "-m", "clerk", "worker", "-C", str(root), "--drain",
+                             "--no-seal"], env=env_for(root), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not-the-password" not in result.stdout + result.stderr
+    assert "ERP" in result.stderr or "login" in result.stderr.lower(), result.stderr
+    for item_id in ids:
+        row = _state(project, item_id)
+        assert row["attempts"] == 0 and row["state"] in {"collected", "extracted"}, row
+        assert row["lease_owner"] is None

@@ -89,3 +89,17 @@ def test_check_reports_bad_bot_and_robot_with_lines(tmp_path):
     assert result.exit_code == 1
     assert "ap.toml:2: concurrency" in result.output
     assert "broken.robot:3" in result.output
+
+
+def test_check_reports_a_bad_source(tmp_path):
+    project = _project(tmp_path, '[sources.inbox]\ntype = "email"\nhost = "mail.example"\nuser = "ap"\n'
+                                 'password = "hunter2"\n')
+    result = CliRunner().invoke(app, ["check", "-C", str(project)])
+    assert result.exit_code == 1
+    assert "sources.inbox" in result.output and "hunter2" not in result.output
+
+
+def test_check_accepts_this_repository():
+    repo = Path(__file__).resolve().parents[3]
+    result = CliRunner().invoke(app, ["check", "-C", str(repo)])
+    assert result.exit_code == 0, result.output
