@@ -195,11 +195,13 @@ class SinglePoster:
                 rpc.call("model.account.invoice.post", batch)
 
 
-def bench_through_clerk(server, password: str, n: int, workers: int) -> dict | None:
-    """(b) HOOK for the lead: enqueue n invoices in clerk's queue, run ``workers``
-    workers that post through TrytonConnector (drafts + BatchPoster), return
-    {"per_invoice": posted/s, "batched": posted/s}. None until the queue exists."""
-    return None
+def bench_through_clerk(server, password: str, n: int, workers: int, n_per_invoice: int) -> dict:
+    """(b) the same invoices through clerk's queue, `clerk worker` processes and
+    the Tryton connector: one invoice per posting call, and batched."""
+    from benchmarks._erp_through_clerk import through_clerk
+
+    return {"per_invoice": round(through_clerk(server, password, n_per_invoice, workers, 1, WORK_DIR), 2),
+            "batched": round(through_clerk(server, password, n, workers, BATCH, WORK_DIR), 2)}
 
 
 def _fresh_database(directory: Path) -> tuple[str, str]:
@@ -245,13 +247,21 @@ def main() -> None:
                 print(f"raw {mode:26s} workers={workers}: {rate:7.2f} invoices/s", flush=True)
         raw["speedup"] = {w: round(raw["batched"][w] / raw["per_invoice"][w], 1)
                           for w in raw["batched"]}
-        clerk = {str(w): bench_through_clerk(server, password, args.n, w)
+        clerk = {str(w): bench_through_clerk(server, password, args.n, w, n_per_invoice)
                  for w in args.workers}
+        for w, rates in clerk.items():
+            print(f"clerk workers={w}: {rates}", flush=True)
     finally:
         server.stop()
         with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    _merge_results({"erp_tryton_pg": {
+    # b/a as time: how much longer clerk takes than the bare calls for the same N.
+    ratio = round(raw["batched"]["1"] / clerk["1"]["batched"], 3) if "1" in clerk else None
+    _merge_results({"ratio": ratio, "ratio_definition": "time through clerk / time of raw JSON-RPC, "
+                    "1 worker, batched posting of N invoices",
+                    "per_invoice": clerk and {w: r["per_invoice"] for w, r in clerk.items()},
+                    "batched": clerk and {w: r["batched"] for w, r in clerk.items()},
+                    "erp_tryton_pg": {
         "n": args.n, "n_per_invoice": n_per_invoice, "batch_size": BATCH,
         "server_retries_503": RawTryton.retries, "raw": raw, "through_clerk": clerk,
         "unit": "posted invoices per second", "cpus": os.cpu_count(),

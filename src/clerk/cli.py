@@ -248,11 +248,17 @@ def check(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
 
 @app.command("demo")
 @fail_on_clerk_errors
-def demo(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
-    """Run the main job end to end on the embedded defaults."""
+def demo(project: ProjectOpt = Path("."), config: ConfigOpt = None,
+         stop: Annotated[bool, typer.Option("--stop", help="stop the demo's ERP, portal and mailbox")] = False) -> None:
+    """Run the main job end to end on the embedded defaults (services stay up for
+    `clerk serve`; `clerk demo --stop` ends them)."""
     from clerk.demo_run import run_demo
+    from clerk.demo_services import stop_demo_world
 
     with open_from(project, config) as proj:
+        if stop:
+            console.print(f"stopped: {', '.join(stop_demo_world(proj)) or 'nothing was running'}")
+            return
         run_demo(proj, console)
 
 

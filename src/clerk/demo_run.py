@@ -22,8 +22,9 @@ def run_demo(project: Project, console: Console) -> None:
         console.print(f"Robot Framework log and report: {outcome.output_dir}/log.html, report.html")
     console.print(f"audit trail: {'intact' if report.ok else 'BROKEN'} "
                   f"({report.sealed} sealed events; `clerk audit verify` checks it)")
-    console.print("open the review queue: [bold]clerk serve[/bold]  "
-                  "(then http://127.0.0.1:8000 in a browser)")
+    console.print("open the review queue: [bold].venv/bin/clerk users add me --role admin[/bold], then "
+                  "[bold].venv/bin/clerk serve[/bold] and http://127.0.0.1:8000 in a browser")
+    console.print("the demo ERP, portal and mailbox keep running; [bold].venv/bin/clerk demo --stop[/bold] ends them")
 
 
 def _print_summary(console: Console, summary: dict) -> None:

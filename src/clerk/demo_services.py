@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -79,10 +80,11 @@ def ensure_demo_portal(project: Project, port: int = DEMO_PORTAL_PORT) -> str:
         return url
     logs = demo_dir(project) / "portal.log"
     with open(logs, "ab") as log:
-        subprocess.Popen([sys.executable, "-m", "demo.portal", "--port", str(port),
-                          "--secrets-dir", str(demo_dir(project) / "portal")],
-                         cwd=project.settings.project_dir, stdout=log, stderr=log,
-                         stdin=subprocess.DEVNULL, start_new_session=True)
+        portal = subprocess.Popen([sys.executable, "-m", "demo.portal", "--port", str(port),
+                                   "--secrets-dir", str(demo_dir(project) / "portal")],
+                                  cwd=project.settings.project_dir, stdout=log, stderr=log,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+    (demo_dir(project) / "portal.pid").write_text(f"{portal.pid}\n")
     _wait(lambda: _answers(url + "/login"), 30, f"the demo portal on {url} (log: {logs})")
     return url
 
@@ -110,6 +112,29 @@ def ensure_demo_mailbox(project: Project, port: int = DEMO_IMAP_PORT):  # noqa: 
         mailbox_of(server, DEMO_IMAP_USER).append(*(raw for _, raw in messages))
         delivered.write_text(f"{len(messages)}\n")
     return server
+
+
+def stop_demo_world(project: Project) -> list[str]:
+    """Stop whatever `clerk demo` left running; returns what was stopped."""
+    from clerk.testing.dovecot import DovecotServer
+
+    stopped = []
+    pid_file = demo_dir(project) / "portal.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+            stopped.append("demo portal")
+        except (ProcessLookupError, ValueError):
+            pass
+        pid_file.unlink()
+    imap = demo_dir(project) / "imap"
+    if (imap / "run" / "master.pid").exists():
+        DovecotServer(imap, port=DEMO_IMAP_PORT).stop()
+        stopped.append("demo mailbox")
+    if (project.settings.var_dir / "erp" / "trytond.conf").exists():
+        stop_erp_server(project)
+        stopped.append("Tryton")
+    return stopped
 
 
 def _demo_secret(path: Path) -> str:

@@ -70,6 +70,21 @@ def enqueue_invoices(project: Project, numbers: list[str], *, bot: str = "ap",
     return ids
 
 
+def enqueue_invoice(project: Project, number: str, *, bot: str = "ap", quantity: str = "1",
+                    cost_center: str | None = None, issue_date: date | None = None) -> int:
+    """One ACME invoice for PAPER-A4 at 4.20 (``quantity`` of them, gross incl. 19 % tax)
+    as a UBL document and a collected work item; ``cost_center`` is its BuyerReference."""
+    folder = project.settings.output_dir / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    invoice = demo_invoice("ACME", number, [("PAPER-A4", quantity, "4.20")],
+                           issue_date=issue_date or date.today())
+    invoice = invoice.model_copy(update={"buyer_reference": cost_center})
+    path = folder / f"{number}.xml"
+    path.write_bytes(ubl_xml(invoice))
+    return project.queue.enqueue(bot, f"test:{number}", {"path": str(path),
+                                                         "filename": path.name}).item_id
+
+
 def invoices_with_key(connector, key: str) -> list[dict]:  # noqa: ANN001
     from clerk.erp.tryton._invoice_values import key_description
     from clerk.erp.tryton._lookups import search_read
