@@ -30,12 +30,16 @@ class BusinessException(ClerkError):
 
 
 class SystemException(ClerkError):
-    """A transient or technical failure; the item is retried with backoff."""
+    """A transient or technical failure; the item is retried with backoff.
 
-    def __init__(self, message: str, code: str = "system_error"):
+    ``retry_after`` (seconds), when set, is the least the retry must wait, e.g.
+    until a call whose answer was lost can no longer be running in the ERP."""
+
+    def __init__(self, message: str, code: str = "system_error", retry_after: float | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after = retry_after
 
 
 class ConfigError(ClerkError):
@@ -101,8 +105,8 @@ class ErpError(ClerkError):
 class ErpUnavailable(ErpError, SystemException):
     """Connection refused, timeout, 5xx, lock contention: retry later."""
 
-    def __init__(self, message: str):
-        SystemException.__init__(self, message, code="erp_unavailable")
+    def __init__(self, message: str, retry_after: float | None = None):
+        SystemException.__init__(self, message, code="erp_unavailable", retry_after=retry_after)
 
 
 class ErpValidationError(ErpError, BusinessException):

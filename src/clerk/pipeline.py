@@ -19,7 +19,7 @@ from clerk.bots import BotDefinition
 from clerk.erp import ErpWarning
 from clerk.erp.base import ErpConnector, ErpRef, PostingState
 from clerk.erp.connect import ErpSettings, connect, erp_settings
-from clerk.errors import BusinessException, ErpValidationError, ExtractionError
+from clerk.errors import BusinessException, ErpUnavailable, ErpValidationError, ExtractionError
 from clerk.models.invoice import Invoice
 from clerk.models.order import OrderConfirmation
 from clerk.project import Project
@@ -140,19 +140,29 @@ class BotPipeline:
 
     def post(self, queue: WorkQueue, lease: Lease) -> Lease:
         """Exactly-once: find the key in the ERP first; create only if absent.
-        The draft is made in parallel with other workers; posting takes turns."""
+        The draft is made in parallel with other workers; what numbers it (Tryton
+        numbers supplier invoices when they are validated or posted) takes turns."""
         row = queue.get(lease.item_id)
         key = row["idempotency_key"] or idempotency_key(lease.bot, lease.document_key)
         target = self.erp_settings.posting_state
         ref = self.connector.find(key)
         if ref is None:
-            # Validating numbers nothing, so it needs no turn; posting does.
-            first_step = PostingState.VALIDATED if target == PostingState.VALIDATED else PostingState.DRAFT
-            ref = self.connector.create(self.invoice_of(row), key, first_step)
+            ref = self.create_once(self.invoice_of(row), key, PostingState.DRAFT)
         if _short_of(ref, target):
             with self.posting_turn():
                 ref = self._take_to(ref, target)
         return self.mark_posted(queue, lease, ref)
+
+    def create_once(self, invoice: Invoice, key: str, state: PostingState) -> ErpRef:
+        """``create``; when its answer is lost, the ERP may still be committing
+        it, so the retry (which finds before it creates) waits out that window."""
+        try:
+            return self.connector.create(invoice, key, state)
+        except ErpUnavailable as exc:
+            window = 2 * self.erp_settings.tryton.timeout
+            raise ErpUnavailable(f"{exc.message} (the invoice may still be in the making; "
+                                 f"looked for again in {window:.0f} s at the earliest)",
+                                 retry_after=window) from None
 
     def posting_turn(self):  # noqa: ANN201 - a context manager
         from clerk.erp.posting_lock import posting_lock

@@ -58,7 +58,7 @@ def _draft_of(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> ErpRef:
     key = row["idempotency_key"]
     ref = pipeline.connector.find(key)
     if ref is None:
-        ref = pipeline.connector.create(pipeline.invoice_of(row), key, PostingState.DRAFT)
+        ref = pipeline.create_once(pipeline.invoice_of(row), key, PostingState.DRAFT)
         queue.set_progress(lease, f"draft {ref.id} created in the ERP")
     return ref
 

@@ -174,7 +174,9 @@ class Worker:
                 self.stats.quarantined += 1
             elif isinstance(outcome, BaseException):
                 log.error("item %s failed: %s", lease.item_id, outcome, exc_info=outcome)
-                self._settle(lambda current: self.queue.fail(current, outcome), lease)
+                self._settle(lambda current: self.queue.fail(
+                    current, outcome, code=getattr(outcome, "code", "system_error"),
+                    not_before_seconds=getattr(outcome, "retry_after", None)), lease)
                 self.stats.failed += 1
             else:
                 self._release_if_held(outcome if isinstance(outcome, Lease) else lease)

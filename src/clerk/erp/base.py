@@ -105,6 +105,10 @@ class ErpConnector(Protocol):
         one result per ref, in order: the updated ref or the error for that ref."""
         ...
 
+    def validate_many(self, refs: list[ErpRef]) -> list[ErpRef | Exception]:
+        """Take drafts to the checked-but-unnumbered state the ERP has, if any."""
+        ...
+
     def find_supplier(self, *, tax_id: str | None = None, name: str | None = None,
                       iban: str | None = None) -> Supplier | None: ...
 

@@ -132,8 +132,10 @@ class WorkQueue:
             fenced_update(conn, lease, {"lease_owner": None, "lease_expires_at": None,
                                         "available_at": self.clock()})
 
-    def fail(self, lease: Lease, error: str | BaseException, *, code: str = "system_error") -> ItemState:
-        """A system exception: retry later with backoff, or review after the last attempt."""
+    def fail(self, lease: Lease, error: str | BaseException, *, code: str = "system_error",
+             not_before_seconds: float | None = None) -> ItemState:
+        """A system exception: retry later with backoff (at least ``not_before_seconds``),
+        or review after the last attempt."""
         now, attempts = self.clock(), lease.attempts + 1
         message = _describe(error)
         with self.store.write() as conn:
@@ -147,7 +149,8 @@ class WorkQueue:
                      data={"reason": "system_exception", "code": code, "error": message,
                            "attempts": attempts})
                 return ItemState.NEEDS_REVIEW
-            retry_at = now + timedelta(seconds=self._backoff(attempts))
+            delay = max(self._backoff(attempts), not_before_seconds or 0.0)
+            retry_at = now + timedelta(seconds=delay)
             move(conn, self.audit, item_id=lease.item_id, from_state=lease.state,
                  to_state=ItemState.FAILED, now=now, actor=lease.worker, lease=lease,
                  values={"attempts": attempts, "last_error": message, "reason_code": code,

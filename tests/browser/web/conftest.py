@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +36,14 @@ sla_hours = 8
 name = "big"
 when = { min_amount = "1000" }
 steps = [{ name = "head", approvers = ["dana"] }]
+"""
+NIGHTLY = """description = "Statement import, once a day"
+[schedule]
+kind = "interval"
+every = "1d"
+coalesce = true
+misfire_grace = "1h"
+max_instances = 1
 """
 
 
@@ -79,20 +89,21 @@ def _wait(process: subprocess.Popen, url: str) -> None:
     raise RuntimeError(f"clerk serve did not answer at {url}")
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, pg_database_url) -> Served:  # noqa: ANN001
-    """The server on PostgreSQL (its own database for this module)."""
+def _empty(project: Project) -> None:
+    """Earlier modules share the session's PostgreSQL database: start from nothing."""
     from sqlalchemy import text
 
-    root = tmp_path_factory.mktemp("served")
-    (root / "bots").mkdir()
-    (root / "bots" / "invoices.toml").write_text(BOT)
-    url_db = pg_database_url
-    project = open_project(Settings(project_dir=root, database_url=url_db))
     from clerk.review.tables import PEOPLE_TABLES
     with project.store.write() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(PEOPLE_TABLES)}, work_items, audit_events, "
-                          "item_attempts RESTART IDENTITY CASCADE"))
+                          "item_attempts, run_requests, runs, clerk_schedule_jobs "
+                          "RESTART IDENTITY CASCADE"))
+
+
+@contextmanager
+def serving(root: Path, project: Project, url_db: str) -> Iterator[Served]:
+    """``clerk serve`` for ``root`` on an emptied store with the users of ROLES."""
+    _empty(project)
     directory = UserDirectory(project.store, project.audit)
     for name, roles in ROLES.items():
         directory.add(name, PASSWORD, roles, now=datetime.now(UTC), actor="test")
@@ -108,7 +119,33 @@ def served(tmp_path_factory, pg_database_url) -> Served:  # noqa: ANN001
     finally:
         process.terminate()
         process.wait(timeout=10)
+        _empty(project)    # leave no scheduled jobs or run requests to the next module
         project.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, pg_database_url) -> Served:  # noqa: ANN001
+    """The server on PostgreSQL (its own database for this module)."""
+    root = tmp_path_factory.mktemp("served")
+    (root / "bots").mkdir()
+    (root / "bots" / "invoices.toml").write_text(BOT)
+    project = open_project(Settings(project_dir=root, database_url=pg_database_url))
+    with serving(root, project, pg_database_url) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served_erp(tmp_path_factory, pg_database_url, tryton_server) -> Served:  # noqa: ANN001
+    """The server for a project that posts to the real Tryton (``tryton_server``), on
+    PostgreSQL; bots: ``invoices`` (as in ``served``) and ``nightly`` (scheduled daily)."""
+    from tests.helpers.projects import make_project, open_test_project
+
+    root = make_project(tmp_path_factory.mktemp("served-erp"), tryton_server, pg_database_url,
+                        bot="invoices")
+    (root / "bots" / "invoices.toml").write_text(BOT)
+    (root / "bots" / "nightly.toml").write_text(NIGHTLY)
+    with serving(root, open_test_project(root), pg_database_url) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +161,7 @@ def chromium(browser_executable):  # noqa: ANN001, ANN201
         browser.close()
 
 
-@pytest.fixture
-def page_for(chromium, served):  # noqa: ANN001, ANN201
-    """``page_for(username)``: a logged-in page; any JS dialog fails the test."""
+def _logged_in_pages(chromium, served: Served) -> Iterator:  # noqa: ANN001
     contexts, dialogs = [], []
 
     def open_as(username: str):  # noqa: ANN202
@@ -146,6 +181,18 @@ def page_for(chromium, served):  # noqa: ANN001, ANN201
     for context in contexts:
         context.close()
     assert dialogs == [], f"a script ran in the page: {dialogs}"
+
+
+@pytest.fixture
+def page_for(chromium, served):  # noqa: ANN001, ANN201
+    """``page_for(username)``: a logged-in page; any JS dialog fails the test."""
+    yield from _logged_in_pages(chromium, served)
+
+
+@pytest.fixture
+def erp_page_for(chromium, served_erp):  # noqa: ANN001, ANN201
+    """``page_for`` on ``served_erp``."""
+    yield from _logged_in_pages(chromium, served_erp)
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001

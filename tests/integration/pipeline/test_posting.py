@@ -127,3 +127,16 @@ def test_wrong_erp_password_stops_the_run_and_leaves_items_untouched(tmp_path, t
         row = _state(project, item_id)
         assert row["attempts"] == 0 and row["state"] in {"collected", "extracted"}, row
         assert row["lease_owner"] is None
+
+
+def test_posting_state_validated_stops_short_of_posting(tmp_path, tryton_server,
+                                                                 tryton_connector):
+    root = make_project(tmp_path, tryton_server, f"sqlite:///{tmp_path / 'clerk.db'}")
+    (root / "bots" / "ap.toml").write_text('name = "ap"\n[erp]\nposting_state = "validated"\n')
+    project = open_test_project(root)
+    [item_id] = enqueue_invoices(project, [f"VAL-{os.getpid()}"])
+    _drain(project)
+    row = _state(project, item_id)
+    assert row["state"] == "posted" and row["erp_ref"]["state"] == "validated", row
+    [found] = invoices_with_key(tryton_connector, row["idempotency_key"])
+    assert found["state"] == "validated"

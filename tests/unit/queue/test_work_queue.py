@@ -171,3 +171,13 @@ def test_advance_many_is_all_or_nothing(queue, clock):
     with pytest.raises(LeaseLost):
         queue.advance_many([moved[0], leases[2]], ItemState.VALIDATED)
     assert {queue.get(lease.item_id)["state"] for lease in leases} == {"extracted", "collected"}
+
+
+def test_a_failure_can_ask_for_a_longer_wait_than_the_backoff(queue, clock):
+    queue.enqueue("ap", "doc", {})
+    [lease] = queue.lease("w")
+    queue.fail(lease, "ERP answer lost", not_before_seconds=60)
+    clock.advance(30)                     # the backoff alone (10 s) has passed
+    assert queue.lease("w") == []
+    clock.advance(31)
+    assert len(queue.lease("w")) == 1

@@ -113,6 +113,18 @@ class TrytonConnector:
         see ``clerk.erp.batch.post_in_batches``."""
         return post_in_batches(self, refs, self.batch)
 
+    def validate_many(self, refs: list[ErpRef]) -> list[ErpRef | Exception]:
+        """Take drafts to Tryton's ``validated`` state (checked and numbered, not posted):
+        one result per ref, the updated ref or the error for that ref."""
+        results: list[ErpRef | Exception] = []
+        for ref in refs:
+            try:
+                self.rpc.call(f"model.{INVOICE}.validate_invoice", [ref.id])
+                results.append(self.refresh([ref])[0])
+            except (ErpWarning, ErpValidationError) as error:
+                results.append(error)
+        return results
+
     def post_ids(self, ids: list[int]) -> None:
         """One ERP transaction posting all ``ids``; all or nothing."""
         self.rpc.call(f"model.{INVOICE}.post", ids)
