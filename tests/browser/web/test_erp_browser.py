@@ -26,7 +26,7 @@ from tests.helpers.projects import invoices_with_key
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
+def _drain(project, timeout: float = 180) -> None:
     worker = build_worker(project, seal_audit=False)
     timer = threading.Timer(timeout, worker.stop)
     timer.start()
@@ -37,7 +37,7 @@ def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
         close_handlers(worker)
 
 
-def test_corrected_total_is_posted_to_tryton_once(served_erp, erp_page_for, tryton_connector):  # noqa: ANN001
+def test_corrected_total_is_posted_to_tryton_once(served_erp, erp_page_for, tryton_connector):
     right, wrong = _wrong_total("E-100")
     payload = served_erp.document("E-100.pdf", plain_pdf(wrong, "acme"), "application/pdf")
     item_id = served_erp.item("e100", payload, {"record_type": "invoice", **wrong.model_dump(mode="json")},
@@ -68,13 +68,13 @@ def test_corrected_total_is_posted_to_tryton_once(served_erp, erp_page_for, tryt
     assert row["record"]["totals"]["gross"] == str(right.totals.gross)
 
 
-def _nightly(project) -> dict:  # noqa: ANN001
+def _nightly(project) -> dict:
     [row] = [r for r in list_schedules(project) if r["bot"] == "nightly"]
     return row
 
 
 @pytest.fixture
-def scheduler(served_erp):  # noqa: ANN001, ANN201
+def scheduler(served_erp):
     """A real scheduling leader for the project; it puts ``nightly`` in the job store."""
     service = SchedulerService(served_erp.project, poll_seconds=0.2)
     thread = threading.Thread(target=service.run, daemon=True)
@@ -88,14 +88,14 @@ def scheduler(served_erp):  # noqa: ANN001, ANN201
     assert not thread.is_alive()
 
 
-def _audited(project, action: str) -> list[tuple[str, dict]]:  # noqa: ANN001
+def _audited(project, action: str) -> list[tuple[str, dict]]:
     with project.store.read() as conn:
         rows = conn.execute(select(audit_events.c.actor, audit_events.c.data)
                             .where(audit_events.c.action == action)).all()
     return [(row.actor, json.loads(row.data)) for row in rows]
 
 
-def test_operator_pauses_and_resumes_a_schedule(served_erp, erp_page_for, scheduler):  # noqa: ANN001
+def test_operator_pauses_and_resumes_a_schedule(served_erp, erp_page_for, scheduler):
     project = served_erp.project
     assert _nightly(project)["paused"] is False
     page = erp_page_for("ops")

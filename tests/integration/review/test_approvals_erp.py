@@ -14,7 +14,12 @@ from clerk.queue import ItemState
 from clerk.review import ApprovalRefused, Capacity, approve, reject
 from clerk.review.users import UserDirectory
 from clerk.runtime import build_worker, close_handlers
-from tests.helpers.projects import enqueue_invoice, invoices_with_key, make_project, open_test_project
+from tests.helpers.projects import (
+    enqueue_invoice,
+    invoices_with_key,
+    make_project,
+    open_test_project,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -41,7 +46,7 @@ steps = [{ name = "cfo", approvers = ["carla"] }]
 ABOVE, SMALL = "300", "30"
 
 
-def _project(root, tryton, policy: str, config_extra: str = ""):  # noqa: ANN001, ANN202
+def _project(root, tryton, policy: str, config_extra: str = ""):
     make_project(root, tryton, f"sqlite:///{root / 'clerk.db'}")
     (root / "bots" / "ap.toml").write_text('name = "ap"\n' + policy)
     with (root / "config" / "clerk.toml").open("a") as config:
@@ -56,7 +61,7 @@ def _project(root, tryton, policy: str, config_extra: str = ""):  # noqa: ANN001
     return project, users
 
 
-def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
+def _drain(project, timeout: float = 180) -> None:
     worker = build_worker(project, seal_audit=False)
     timer = threading.Timer(timeout, worker.stop)
     timer.start()
@@ -71,13 +76,13 @@ def _number(tag: str) -> str:
     return f"{tag}-{os.getpid()}-{datetime.now(UTC):%H%M%S%f}"
 
 
-def _in_erp(project, connector, item_id: int) -> list[dict]:  # noqa: ANN001
+def _in_erp(project, connector, item_id: int) -> list[dict]:
     key = project.queue.get(item_id)["idempotency_key"]
     assert key, "the item has no idempotency key yet"
     return invoices_with_key(connector, key)
 
 
-def _steps(project, item_id: int) -> list[tuple[str, str]]:  # noqa: ANN001
+def _steps(project, item_id: int) -> list[tuple[str, str]]:
     from clerk.review.approvals import steps_of
 
     with project.store.read() as conn:

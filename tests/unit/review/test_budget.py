@@ -7,19 +7,24 @@ from decimal import Decimal
 
 from clerk.models.invoice import DocumentType
 from clerk.queue import ItemState
-from clerk.review.budget import BudgetContext, budget_findings, over_budget, plan_with_budget
+from clerk.review.budget import (
+    BudgetContext,
+    budget_findings,
+    over_budget,
+    plan_with_budget,
+)
 from clerk.review.policy import ErpFacts
 from clerk.review.settings import ApprovalPolicy, Budget
 from clerk.validation import ValidationEngine
 from tests.unit.review.conftest import invoice, item_in
 
 NOV = date(2026, 11, 10)
-BUDGETS = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal("1000")),)
+BUDGETS = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal(1000)),)
 # 10 x 42.00 = 420.00 net, 499.80 gross
 LINES = (("TONER-K", "10", "42.00"),)
 
 
-def _invoice(number="INV-1", cost_center="CC-7", day=NOV, **kw):  # noqa: ANN001, ANN202
+def _invoice(number="INV-1", cost_center="CC-7", day=NOV, **kw):
     record = invoice(LINES, number=number, issue_date=day, **kw)
     return record.model_copy(update={"buyer_reference": cost_center})
 
@@ -46,7 +51,7 @@ def test_other_cost_center_or_period_or_none_is_not_checked():
 
 
 def test_a_yearly_budget_covers_every_month():
-    context = BudgetContext((Budget(cost_center="CC-7", period="2026", amount=Decimal("400")),),
+    context = BudgetContext((Budget(cost_center="CC-7", period="2026", amount=Decimal(400)),),
                             lambda cc, period: Decimal(0))
     assert [f.code for f in over_budget(_invoice(day=date(2026, 2, 1)), context)] == ["over_budget"]
 
@@ -58,7 +63,7 @@ def test_is_a_registered_rule_the_engine_runs():
     assert [f.rule for f in outcome.findings] == ["over_budget"]
 
 
-def test_spend_counts_posted_and_pending_items_of_the_store(queue, people):  # noqa: ARG001
+def test_spend_counts_posted_and_pending_items_of_the_store(queue, people):
     policy = ApprovalPolicy()
     # Two earlier invoices of CC-7 on their way: 499.80 each; one in review does not count.
     # (item_in leases the next free item, so each item keeps its lease)
@@ -74,22 +79,22 @@ def test_spend_counts_posted_and_pending_items_of_the_store(queue, people):  # n
     assert budget_findings(queue.store, roomy, policy, item_id, _invoice("NEW")) == []
 
 
-def test_a_credit_note_gives_budget_back(queue, people):  # noqa: ARG001
+def test_a_credit_note_gives_budget_back(queue, people):
     credit = _invoice("CN-1").model_copy(update={"type": DocumentType.CREDIT_NOTE})
     item_in(queue, ItemState.VALIDATED, record=credit, key="cn")
     item_id, _ = item_in(queue, ItemState.VALIDATED, record=_invoice("B-1"), key="b1")
-    tight = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal("0")),)
+    tight = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal(0)),)
     assert budget_findings(queue.store, tight, ApprovalPolicy(), item_id, _invoice("B-1")) == []
 
 
-def test_over_budget_routes_to_the_higher_approver(queue, people):  # noqa: ARG001
+def test_over_budget_routes_to_the_higher_approver(queue, people):
     policy = ApprovalPolicy.model_validate({"rules": [
         {"name": "normal", "steps": [{"name": "head", "approvers": ["dana"]}]},
         {"name": "budget", "when": {"findings": ["over_budget"]},
          "steps": [{"name": "cfo", "approvers": ["amy"]}]}]})
     item_id, _ = item_in(queue, ItemState.VALIDATED, record=_invoice(), key="x")
     row = queue.get(item_id)
-    tight = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal("100")),)
+    tight = (Budget(cost_center="CC-7", period="2026-11", amount=Decimal(100)),)
     plan, findings = plan_with_budget(queue.store, tight, policy, row, _invoice(), ErpFacts())
     assert [s.name for s in plan.steps] == ["head", "cfo"] and plan.rules == ("normal", "budget")
     assert [f["code"] for f in findings] == ["over_budget"]
