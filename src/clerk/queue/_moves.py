@@ -22,6 +22,18 @@ from clerk.store.schema import work_items
 wi = work_items.c
 
 
+def _changes(from_state: ItemState, to_state: ItemState, now: datetime, leased: bool,
+             values: dict[str, Any] | None) -> dict[str, Any]:
+    changes: dict[str, Any] = {**(values or {}), "state": to_state.value, "updated_at": now}
+    if to_state not in LEASABLE or to_state == ItemState.FAILED or not leased:
+        # Leaving machine work (or moved by a person): no lease survives the move.
+        changes.update(lease_owner=None, lease_expires_at=None)
+        changes.setdefault("available_at", now)
+    if to_state == ItemState.FAILED:
+        changes.setdefault("retry_state", from_state.value)
+    return changes
+
+
 def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemState,
          to_state: ItemState, now: datetime, actor: str, action: str | None = None,
          lease: Lease | None = None, values: dict[str, Any] | None = None,
@@ -29,13 +41,7 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
     """Move one item ``from_state -> to_state`` or raise (nothing written)."""
     if not is_allowed(from_state, to_state):
         raise IllegalTransition(item_id, from_state.value, to_state.value)
-    changes: dict[str, Any] = {**(values or {}), "state": to_state.value, "updated_at": now}
-    if to_state not in LEASABLE or to_state == ItemState.FAILED or lease is None:
-        # Leaving machine work (or moved by a person): no lease survives the move.
-        changes.update(lease_owner=None, lease_expires_at=None)
-        changes.setdefault("available_at", now)
-    if to_state == ItemState.FAILED:
-        changes.setdefault("retry_state", from_state.value)
+    changes = _changes(from_state, to_state, now, lease is not None, values)
     params = {**changes, "g_id": item_id, "g_state": from_state.value}
     if lease is not None:
         params.update(g_token=lease.token, g_owner=lease.worker)
@@ -47,6 +53,35 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
         event["lease_token"] = lease.token
     audit.append(conn, actor=actor, action=action or to_state.value, item_id=item_id,
                  data=event, at=now)
+
+
+def move_many(conn: Connection, audit: AuditLog, leases: list[Lease], to_state: ItemState,
+              now: datetime, data: dict[str, Any] | None = None) -> None:
+    """``move`` for many leased items: one guarded UPDATE and one audit INSERT,
+    each executed for all items at once; any refused item raises (all roll back)."""
+    for lease in leases:
+        if not is_allowed(lease.state, to_state):
+            raise IllegalTransition(lease.item_id, lease.state.value, to_state.value)
+    rows = []
+    for lease in leases:
+        changes = _changes(lease.state, to_state, now, True, None)
+        rows.append({**changes, "g_id": lease.item_id, "g_state": lease.state.value,
+                     "g_token": lease.token, "g_owner": lease.worker})
+    result = conn.execute(_guarded_update(tuple(sorted(changes)), True), rows)
+    if result.rowcount != len(leases):
+        for lease in leases:   # name the refused one; the transaction rolls back anyway
+            _refuse_if_moved(conn, lease, to_state)
+    audit.append_many(conn, [audit.row(lease.worker, to_state.value, lease.item_id,
+                                       {"from": lease.state.value, "to": to_state.value,
+                                        "lease_token": lease.token, **(data or {})}, now)
+                             for lease in leases])
+
+
+def _refuse_if_moved(conn: Connection, lease: Lease, to_state: ItemState) -> None:
+    row = conn.execute(select(wi.state, wi.lease_token, wi.lease_owner)
+                       .where(wi.id == lease.item_id)).first()
+    if row is None or row.state != to_state.value or row.lease_token != lease.token:
+        explain_refusal(conn, lease.item_id, lease.state, lease)
 
 
 @lru_cache(maxsize=256)

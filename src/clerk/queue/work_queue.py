@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from clerk.audit.events import AuditLog
 from clerk.errors import BusinessException, ItemNotFound
 from clerk.queue._leasing import take_leases
-from clerk.queue._moves import fenced_update, move
+from clerk.queue._moves import fenced_update, move, move_many
 from clerk.queue.lease import EnqueueResult, Lease
 from clerk.queue.settings import QueueSettings
 from clerk.queue.states import ItemState, Priority
@@ -119,11 +119,8 @@ class WorkQueue:
                      data: dict[str, Any] | None = None) -> list[Lease]:
         """Move many leased items in one transaction, each with its own guarded
         update and audit event; one refused move rolls back all of them."""
-        now = self.clock()
         with self.store.write() as conn:
-            for lease in leases:
-                move(conn, self.audit, item_id=lease.item_id, from_state=lease.state,
-                     to_state=to_state, now=now, actor=lease.worker, lease=lease, data=data)
+            move_many(conn, self.audit, leases, to_state, self.clock(), data)
         return [lease.moved_to(to_state) for lease in leases]
 
     def release(self, lease: Lease) -> None:

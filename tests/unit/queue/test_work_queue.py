@@ -169,8 +169,11 @@ def test_advance_many_is_all_or_nothing(queue, clock):
     clock.advance(31)
     queue.lease("w2", limit=3)                  # takes all three over
     with pytest.raises(LeaseLost):
-        queue.advance_many([moved[0], leases[2]], ItemState.VALIDATED)
-    assert {queue.get(lease.item_id)["state"] for lease in leases} == {"extracted", "collected"}
+        queue.advance_many(moved, ItemState.VALIDATED)
+    with pytest.raises(IllegalTransition):
+        queue.advance_many([leases[2]], ItemState.VALIDATED)      # collected -> validated
+    assert [queue.get(lease.item_id)["state"] for lease in leases] == [
+        "extracted", "extracted", "collected"]
 
 
 def test_a_failure_can_ask_for_a_longer_wait_than_the_backoff(queue, clock):
