@@ -64,10 +64,10 @@ class Sealer(threading.Thread):
         self.max_lag = 0.0
 
     def run(self) -> None:
-        while not self.stop.is_set():
+        # As a worker's sealer thread does: one batch per interval (AuditSettings defaults).
+        while not self.stop.wait(0.5):
             self.max_lag = max(self.max_lag, sealing_lag_seconds(self.store))
-            if not seal(self.store, batch=5000).sealed:
-                self.stop.wait(0.2)
+            seal(self.store, batch=5000)
 
     def finish(self) -> dict:
         self.stop.set()

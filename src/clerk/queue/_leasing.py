@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, select, update
+from sqlalchemy import Connection, bindparam, case, select, text, update
 
 from clerk.audit.events import AuditLog
 from clerk.queue._moves import move
@@ -43,16 +43,51 @@ def take_leases(conn: Connection, audit: AuditLog, *, worker: str, limit: int, n
     return [_lease_of(row, worker, expires) for row in leasable]
 
 
+# Written out, not bound, so the planner matches the partial index
+# ix_work_items_lease_order (migration 0005), whose WHERE is this very text.
+_LEASABLE_SQL = text("work_items.state IN ("
+                     + ", ".join(f"'{value}'" for value in _LEASABLE_VALUES) + ")")
+
+
+def _lease_order() -> list[Any]:
+    """The order of ix_work_items_lease_order (PostgreSQL indexes NULLS LAST)."""
+    return [wi.priority, wi.deadline.asc().nulls_last(), wi.queued_at, wi.id]
+
+
+_COLUMNS = (wi.id, wi.bot, wi.document_key, wi.state, wi.retry_state, wi.lease_owner,
+            wi.lease_token, wi.attempts, wi.max_attempts)
+
+
 def _candidates(conn: Connection, limit: int, now: datetime, bots: list[str] | None) -> list[Any]:
-    query = (select(wi.id, wi.bot, wi.document_key, wi.state, wi.retry_state, wi.lease_owner,
-                    wi.lease_token, wi.attempts, wi.max_attempts)
-             .where(wi.state.in_(_LEASABLE_VALUES), wi.available_at <= now)
-             .order_by(wi.priority, wi.deadline.asc().nulls_last(), wi.queued_at, wi.id)
+    if conn.dialect.name == "sqlite":
+        return _sqlite_candidates(conn, limit, now, bots)
+    query = (select(*_COLUMNS)
+             .where(_LEASABLE_SQL, wi.available_at <= now)
+             .order_by(*_lease_order())
              .limit(limit)
              .with_for_update(skip_locked=True))
     if bots:
         query = query.where(wi.bot.in_(bots))
     return list(conn.execute(query))
+
+
+def _sqlite_candidates(conn: Connection, limit: int, now: datetime, bots: list[str] | None) -> list[Any]:
+    """SQLite's planner, without statistics, prefers ix_work_items_ready and then
+    sorts every leasable item; INDEXED BY reads the ordered index instead, only
+    as far as ``limit`` leasable items (the single writer makes SKIP LOCKED moot)."""
+    bot_filter = "AND bot IN :bots" if bots else ""
+    statement = text(
+        "SELECT id, bot, document_key, state, retry_state, lease_owner, lease_token, attempts, "
+        "max_attempts FROM work_items INDEXED BY ix_work_items_lease_order "
+        f"WHERE {_LEASABLE_SQL.text} AND available_at <= :now {bot_filter} "
+        "ORDER BY priority, coalesce(deadline, '9999-12-31'), queued_at, id LIMIT :limit"
+    ).bindparams(bindparam("now", type_=wi.available_at.type))
+    if bots:
+        statement = statement.bindparams(bindparam("bots", expanding=True))
+    params: dict[str, Any] = {"now": now, "limit": limit}
+    if bots:
+        params["bots"] = list(bots)
+    return list(conn.execute(statement, params))
 
 
 def _give_up_after_crashes(conn: Connection, audit: AuditLog, row: Any, now: datetime) -> None:
