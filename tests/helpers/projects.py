@@ -98,3 +98,19 @@ def env_for(root: Path) -> dict[str, str]:
 
 
 _ = Decimal
+
+
+def drain(project: Project, timeout: float = 180) -> None:
+    """Run a real worker until no machine work is left (stopped after ``timeout``)."""
+    import threading
+
+    from clerk.runtime import build_worker, close_handlers
+
+    worker = build_worker(project, seal_audit=False)
+    timer = threading.Timer(timeout, worker.stop)
+    timer.start()
+    try:
+        worker.run(drain=True)
+    finally:
+        timer.cancel()
+        close_handlers(worker)

@@ -14,27 +14,19 @@ from sqlalchemy import select
 
 from clerk.pipeline import idempotency_key
 from clerk.queue import ItemState
-from clerk.runtime import build_worker, close_handlers
 from clerk.scheduler.control import list_schedules
 from clerk.scheduler.service import SchedulerService
 from clerk.store.schema import audit_events
 from clerk.testing import plain_pdf
 from tests.browser.web.conftest import shot
 from tests.browser.web.test_review_browser import TOTAL_MISMATCH, _wrong_total
-from tests.helpers.projects import invoices_with_key
+from tests.helpers.projects import drain, invoices_with_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def _drain(project, timeout: float = 180) -> None:
-    worker = build_worker(project, seal_audit=False)
-    timer = threading.Timer(timeout, worker.stop)
-    timer.start()
-    try:
-        worker.run(drain=True)
-    finally:
-        timer.cancel()
-        close_handlers(worker)
+def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
+    drain(project, timeout)
 
 
 def test_corrected_total_is_posted_to_tryton_once(served_erp, erp_page_for, tryton_connector):

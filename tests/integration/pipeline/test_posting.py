@@ -15,7 +15,7 @@ import pytest
 from clerk.pipeline import idempotency_key
 from clerk.runtime import build_worker, close_handlers
 from tests.helpers.projects import (
-    enqueue_invoices, env_for, invoices_with_key, make_project, open_test_project,
+    drain, enqueue_invoices, env_for, invoices_with_key, make_project, open_test_project,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -26,15 +26,8 @@ def project_root(tmp_path, tryton_server):
     return make_project(tmp_path, tryton_server, f"sqlite:///{tmp_path / 'clerk.db'}")
 
 
-def _drain(project, timeout: float = 180) -> None:
-    worker = build_worker(project, seal_audit=False)
-    timer = threading.Timer(timeout, worker.stop)
-    timer.start()
-    try:
-        worker.run(drain=True)
-    finally:
-        timer.cancel()
-        close_handlers(worker)
+def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
+    drain(project, timeout)
 
 
 def _state(project, item_id: int) -> dict:

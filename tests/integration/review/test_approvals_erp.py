@@ -4,7 +4,6 @@ real approval functions. The ERP sees a record only once its policy is met."""
 from __future__ import annotations
 
 import os
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,8 +12,8 @@ from argon2 import PasswordHasher
 from clerk.queue import ItemState
 from clerk.review import ApprovalRefused, Capacity, approve, reject
 from clerk.review.users import UserDirectory
-from clerk.runtime import build_worker, close_handlers
 from tests.helpers.projects import (
+    drain,
     enqueue_invoice,
     invoices_with_key,
     make_project,
@@ -61,15 +60,8 @@ def _project(root, tryton, policy: str, config_extra: str = ""):
     return project, users
 
 
-def _drain(project, timeout: float = 180) -> None:
-    worker = build_worker(project, seal_audit=False)
-    timer = threading.Timer(timeout, worker.stop)
-    timer.start()
-    try:
-        worker.run(drain=True)
-    finally:
-        timer.cancel()
-        close_handlers(worker)
+def _drain(project, timeout: float = 180) -> None:  # noqa: ANN001
+    drain(project, timeout)
 
 
 def _number(tag: str) -> str:
