@@ -1,7 +1,8 @@
 """Batch posting through the queue: the ERP numbers posted invoices from one
-locked sequence row, so clerk creates drafts item by item and posts them
-many per ERP call. Exactly-once holds per item: each draft carries its key,
-and ``find`` sees drafts."""
+locked sequence row, so clerk looks up and creates the drafts of a whole leased
+batch in one call each, then posts them many per call on the posting turn.
+Exactly-once holds per item: each draft carries its key, and the look-up that
+precedes every creation sees drafts."""
 
 from __future__ import annotations
 
@@ -9,27 +10,29 @@ from typing import TYPE_CHECKING
 
 from clerk.erp import ErpWarning
 from clerk.erp.base import ErpRef, PostingState
-from clerk.errors import BusinessException
+from clerk.errors import BusinessException, ErpUnavailable
 from clerk.queue import ItemState, Lease, WorkQueue
 
 if TYPE_CHECKING:
     from clerk.pipeline import BotPipeline
 
 Outcome = Lease | BaseException
+_BEFORE_POSTING = (ItemState.COLLECTED, ItemState.EXTRACTED, ItemState.VALIDATED, ItemState.APPROVED)
 
 
 def process_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> list[Outcome]:
-    """Every item up to its draft, then one posting call for all drafts."""
+    """Every item up to ``posting``, then drafts and posting for all of them at once."""
     if pipeline.erp_settings.posting_state != PostingState.POSTED:
         return [_one(pipeline, queue, lease) for lease in leases]  # nothing to number: no batch
-    outcomes: list[Outcome] = [_up_to_draft(pipeline, queue, lease) for lease in leases]
-    waiting = [(index, outcome) for index, outcome in enumerate(outcomes)
-               if isinstance(outcome, tuple)]
+    outcomes: list[Outcome] = [_up_to_posting(pipeline, queue, lease) for lease in leases]
+    waiting = [index for index, outcome in enumerate(outcomes)
+               if isinstance(outcome, Lease) and outcome.state == ItemState.POSTING]
     if waiting:
-        posted = _post_drafts(pipeline, [ref for _, (_, ref) in waiting])
-        for (index, (lease, _)), result in zip(waiting, posted, strict=True):
-            outcomes[index] = _settle(pipeline, queue, lease, result)
-    return outcomes  # type: ignore[return-value]
+        drafts = _drafts(pipeline, queue, [outcomes[index] for index in waiting])
+        posted = _post_drafts(pipeline, drafts)
+        for index, result in zip(waiting, posted, strict=True):
+            outcomes[index] = _settle(pipeline, queue, outcomes[index], result)
+    return outcomes
 
 
 def _one(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
@@ -39,41 +42,52 @@ def _one(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
         return exc
 
 
-def _up_to_draft(pipeline: BotPipeline, queue: WorkQueue, lease: Lease):  # noqa: ANN202
-    """Run the steps before posting; in ``posting``, make sure a draft exists."""
-    steps = {ItemState.COLLECTED: pipeline.extract, ItemState.EXTRACTED: pipeline.validate,
-             ItemState.VALIDATED: pipeline.route, ItemState.APPROVED: pipeline.start_posting}
+def _up_to_posting(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
+    steps = dict(zip(_BEFORE_POSTING, (pipeline.extract, pipeline.validate, pipeline.route,
+                                       pipeline.start_posting), strict=True))
     try:
         while lease.state in steps:
             lease = steps[lease.state](queue, lease)
-        if lease.state != ItemState.POSTING:
-            return lease
-        return lease, _draft_of(pipeline, queue, lease)
+        return lease
     except Exception as exc:  # noqa: BLE001 - handed back to the worker to settle per item
         return exc
 
 
-def _draft_of(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> ErpRef:
-    row = queue.get(lease.item_id)
-    key = row["idempotency_key"]
-    ref = pipeline.connector.find(key)
-    if ref is None:
-        ref = pipeline.create_once(pipeline.invoice_of(row), key, PostingState.DRAFT)
-        queue.set_progress(lease, f"draft {ref.id} created in the ERP")
-    return ref
+def _drafts(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> list[ErpRef | BaseException]:
+    """The ERP draft of each item: found by its key, else created (one call each)."""
+    rows = [queue.get(lease.item_id) for lease in leases]
+    keys = [row["idempotency_key"] for row in rows]
+    connector = pipeline.connector
+    try:
+        found = connector.find_many(keys)
+    except Exception as exc:  # noqa: BLE001 - nothing known: every item retries
+        return [exc] * len(leases)
+    missing = [index for index, key in enumerate(keys) if key not in found]
+    created: dict[int, ErpRef | BaseException] = {}
+    if missing:
+        try:
+            made = connector.create_drafts([(pipeline.invoice_of(rows[i]), keys[i]) for i in missing])
+        except ErpUnavailable as exc:
+            window = 2 * pipeline.erp_settings.tryton.timeout
+            made = [ErpUnavailable(f"{exc.message} (the drafts may still be in the making)",
+                                   retry_after=window)] * len(missing)
+        except Exception as exc:  # noqa: BLE001
+            made = [exc] * len(missing)
+        created = dict(zip(missing, made, strict=True))
+    return [found.get(key) or created[index] for index, key in enumerate(keys)]
 
 
-def _post_drafts(pipeline: BotPipeline, refs: list[ErpRef]) -> list[ErpRef | BaseException]:
-    drafts = [ref for ref in refs if (ref.state or "draft") == "draft"]
+def _post_drafts(pipeline: BotPipeline, refs: list[ErpRef | BaseException]) -> list[ErpRef | BaseException]:
+    drafts = [ref for ref in refs if isinstance(ref, ErpRef) and (ref.state or "draft") == "draft"]
     if not drafts:
         return list(refs)
     try:
         with pipeline.posting_turn():
             posted = pipeline.connector.post_many(drafts)
-    except Exception as exc:  # noqa: BLE001 - the whole call failed: every item of it fails
-        return [exc if (ref.state or "draft") == "draft" else ref for ref in refs]
+    except Exception as exc:  # noqa: BLE001 - the whole call failed: every draft of it fails
+        posted = [exc] * len(drafts)
     results = dict(zip((ref.id for ref in drafts), posted, strict=True))
-    return [results.get(ref.id, ref) for ref in refs]
+    return [results.get(ref.id, ref) if isinstance(ref, ErpRef) else ref for ref in refs]
 
 
 def _settle(pipeline: BotPipeline, queue: WorkQueue, lease: Lease,

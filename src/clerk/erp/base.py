@@ -105,6 +105,15 @@ class ErpConnector(Protocol):
         one result per ref, in order: the updated ref or the error for that ref."""
         ...
 
+    def find_many(self, keys: list[str]) -> dict[str, ErpRef]:
+        """``find`` for many keys in one ERP call."""
+        ...
+
+    def create_drafts(self, items: list[tuple[Invoice, str]]) -> list[ErpRef | Exception]:
+        """Drafts for many (record, key) pairs in as few ERP calls as possible; one
+        result per pair (its draft or its error). Callers ``find_many`` first."""
+        ...
+
     def validate_many(self, refs: list[ErpRef]) -> list[ErpRef | Exception]:
         """Take drafts to the checked-but-unnumbered state the ERP has, if any."""
         ...

@@ -151,3 +151,19 @@ def test_password_never_logged(tryton_server, caplog):
     secret = tryton_server.password.get_secret_value()
     assert secret not in caplog.text
     assert secret not in repr(connector.settings)
+
+
+def test_drafts_in_one_call_and_found_in_one_search(tryton_connector):
+    keys = [key() for _ in range(3)]
+    ghost = acme_paper_invoice(f"G-{keys[1][-8:]}", order_reference=None).model_copy(
+        update={"seller": Party(name="Ghost Trading Ltd", tax_id="GB980780684")})
+    items = [(acme_paper_invoice(f"D-{keys[0][-8:]}", quantity=Decimal(1), order_reference=None), keys[0]),
+             (ghost, keys[1]),
+             (acme_paper_invoice(f"D-{keys[2][-8:]}", quantity=Decimal(1), order_reference=None), keys[2])]
+    results = tryton_connector.create_drafts(items)
+    assert isinstance(results[1], ErpValidationError)          # only the unknown supplier fails
+    assert results[0].state == results[2].state == "draft"
+    found = tryton_connector.find_many(keys)
+    assert set(found) == {keys[0], keys[2]}
+    assert found[keys[0]].id == results[0].id and found[keys[2]].id == results[2].id
+    assert tryton_connector.find_many([]) == {}

@@ -76,15 +76,50 @@ class TrytonConnector:
                       len(rows), idempotency_key, rows[0]["id"])
         return self._ref(rows[0]) if rows else None
 
-    def create(self, record: Invoice, idempotency_key: str,
-               state: PostingState = PostingState.DRAFT) -> ErpRef:
-        """Create the supplier invoice and take it to ``state``.
+    def find_many(self, keys: list[str]) -> dict[str, ErpRef]:
+        """The invoices carrying any of ``keys``, in one search (drafts included)."""
+        if not keys:
+            return {}
+        rows = search_read(self.rpc, INVOICE,
+                           [("description", "in", [key_description(key) for key in keys])],
+                           _REF_FIELDS, order=[("id", "ASC")])
+        found: dict[str, ErpRef] = {}
+        for row in rows:
+            ref = self._ref(row)
+            found.setdefault(ref.idempotency_key, ref)   # the first, as ``find`` does
+        return found
 
-        Does not look for an existing one first: callers ``find`` before
-        ``create``. If taking it further fails, the draft stays in the ERP
-        (``find`` returns it) and the error says why: ErpValidationError with
-        Tryton's message, or ErpWarning (its ``ref`` is the draft).
-        """
+    def create_drafts(self, items: list[tuple[Invoice, str]]) -> list[ErpRef | Exception]:
+        """Drafts for many (invoice, key) pairs in one ERP call; callers ``find``
+        first. If the ERP refuses the call, each is created alone so only the
+        culprit fails: one result per pair, the draft or that pair's error."""
+        values, results = [], []
+        for record, key in items:
+            try:
+                values.append(self._draft_values(record, key))
+            except ErpValidationError as error:
+                values.append(error)
+        ready = [(index, v) for index, v in enumerate(values) if not isinstance(v, Exception)]
+        try:
+            ids = self.rpc.call(f"model.{INVOICE}.create", [v for _, v in ready]) if ready else []
+        except ErpValidationError:
+            return [self._create_alone(record, key) for record, key in items]
+        created = dict(zip((index for index, _ in ready), ids, strict=True))
+        for index, (_, key) in enumerate(items):
+            if index in created:
+                results.append(ErpRef(erp=self.name, model=INVOICE, id=created[index],
+                                      state="draft", idempotency_key=key))
+            else:
+                results.append(values[index])
+        return results
+
+    def _create_alone(self, record: Invoice, key: str) -> ErpRef | Exception:
+        try:
+            return self.create(record, key, PostingState.DRAFT)
+        except (ErpValidationError, ErpWarning) as error:
+            return error
+
+    def _draft_values(self, record: Invoice, idempotency_key: str) -> dict:
         supplier = self.find_supplier(tax_id=record.seller.tax_id, iban=record.seller.iban,
                                       name=record.seller.name)
         if supplier is None:
@@ -94,7 +129,18 @@ class TrytonConnector:
                  if record.order_reference else None)
         if order is not None and order.supplier_id != supplier.id:
             order = None  # another supplier's order: never link lines to it
-        values = invoice_values(record, idempotency_key, supplier.id, self.lookups, order)
+        return invoice_values(record, idempotency_key, supplier.id, self.lookups, order)
+
+    def create(self, record: Invoice, idempotency_key: str,
+               state: PostingState = PostingState.DRAFT) -> ErpRef:
+        """Create the supplier invoice and take it to ``state``.
+
+        Does not look for an existing one first: callers ``find`` before
+        ``create``. If taking it further fails, the draft stays in the ERP
+        (``find`` returns it) and the error says why: ErpValidationError with
+        Tryton's message, or ErpWarning (its ``ref`` is the draft).
+        """
+        values = self._draft_values(record, idempotency_key)
         invoice_id, = self.rpc.call(f"model.{INVOICE}.create", [values])
         ref = ErpRef(erp=self.name, model=INVOICE, id=invoice_id, state="draft",
                      idempotency_key=idempotency_key)
