@@ -81,9 +81,9 @@ class Sealer(threading.Thread):
 
 
 def run_clerk(url: str, items: int, workers: int, batch_commit: bool) -> dict:
-    enqueue_rate = fill(url, items)
-    sealer = Sealer(url)
+    sealer = Sealer(url)       # sealing from the first event on, as in production
     sealer.start()
+    enqueue_rate = fill(url, items)
     started = time.perf_counter()
     if workers == 1:
         done = drain(url, batch_commit)
