@@ -19,12 +19,11 @@ from clerk.bots import BotDefinition
 from clerk.erp import ErpWarning
 from clerk.erp.base import ErpConnector, ErpRef, PostingState
 from clerk.erp.connect import ErpSettings, connect, erp_settings
-from clerk.errors import BusinessException, ErpUnavailable, ErpValidationError, ExtractionError
+from clerk.errors import BusinessException, ErpUnavailable, ExtractionError
 from clerk.models.invoice import Invoice
 from clerk.models.order import OrderConfirmation
 from clerk.project import Project
 from clerk.queue import ItemState, Lease, WorkQueue
-from clerk.queue.states import LEASABLE
 
 log = logging.getLogger("clerk.pipeline")
 RECORD_TYPES: dict[str, type] = {"invoice": Invoice, "order_confirmation": OrderConfirmation}
@@ -86,12 +85,16 @@ class BotPipeline:
 
     def process(self, queue: WorkQueue, lease: Lease) -> Lease:
         """Run the item's steps until it waits for people, the ERP, or is done."""
-        steps = {ItemState.COLLECTED: self.extract, ItemState.EXTRACTED: self.validate,
-                 ItemState.VALIDATED: self.route, ItemState.APPROVED: self.start_posting,
-                 ItemState.POSTING: self.post}
+        steps = {**self.steps_before_posting(), ItemState.POSTING: self.post}
         while lease.state in steps:
             lease = steps[lease.state](queue, lease)
         return lease
+
+    def steps_before_posting(self) -> dict[ItemState, Callable[[WorkQueue, Lease], Lease]]:
+        """The step each state takes next, up to ``posting`` (which the batch path
+        does for many items at once)."""
+        return {ItemState.COLLECTED: self.extract, ItemState.EXTRACTED: self.validate,
+                ItemState.VALIDATED: self.route, ItemState.APPROVED: self.start_posting}
 
     def process_batch(self, queue: WorkQueue, leases: list[Lease]) -> list[Lease | BaseException]:
         """Many items at once: every step before posting per item, then one ERP
@@ -214,18 +217,7 @@ def _short_of(ref: ErpRef, target: PostingState) -> bool:
     return order.get(ref.state or "draft", 0) < order[target.value]
 
 
-def is_leasable(state: ItemState) -> bool:
-    return state in LEASABLE
-
-
-__all__ = ["BotPipeline", "ErpValidationError", "idempotency_key"]
-
-
-def new_run_id() -> str:
-    from datetime import UTC, datetime
-    import secrets
-
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+__all__ = ["BotPipeline", "collect_for_bot", "idempotency_key"]
 
 
 def collect_for_bot(project: Project, bot: BotDefinition, run_id: str,

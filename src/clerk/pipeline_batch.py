@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from clerk.pipeline import BotPipeline
 
 Outcome = Lease | BaseException
-_BEFORE_POSTING = (ItemState.COLLECTED, ItemState.EXTRACTED, ItemState.VALIDATED, ItemState.APPROVED)
 
 
 def process_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> list[Outcome]:
@@ -43,8 +42,7 @@ def _one(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
 
 
 def _up_to_posting(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Outcome:
-    steps = dict(zip(_BEFORE_POSTING, (pipeline.extract, pipeline.validate, pipeline.route,
-                                       pipeline.start_posting), strict=True))
+    steps = pipeline.steps_before_posting()
     try:
         while lease.state in steps:
             lease = steps[lease.state](queue, lease)
