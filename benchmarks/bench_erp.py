@@ -1,15 +1,21 @@
 """Posting throughput against Tryton on PostgreSQL: one invoice per transaction
 versus batched, with 1, 2 and 4 worker threads.
 
-    .venv/bin/python benchmarks/bench_erp.py [--n 200] [--workers 1 2 4]
+    .venv/bin/python benchmarks/bench_erp.py [--n 200] [--n-per-invoice 40]
+                                             [--workers 1 2 4] [--rounds 3]
 
 (a) ``raw``: JSON-RPC calls written out here, straight over httpx (no clerk code
     in the posting path): the ERP's own ceiling. ``per_invoice``: create + post
     one invoice per call; ``batched``: workers create drafts 50 per call and one
     poster posts them 50 per call (clerk's layout); ``batched_each_worker_posts``:
     every worker posts its own batches (shows the sequence-lock contention).
-(b) ``through_clerk``: the same N invoices through clerk's queue and connector;
-    ``bench_through_clerk`` is the hook the queue's owner completes.
+(b) ``through_clerk``: the same N invoices through clerk's queue, running
+    `clerk worker` processes and the Tryton connector (see _erp_through_clerk).
+
+Each figure is the median of ``--rounds`` rounds; within a round raw and clerk
+run one after the other, so a change in the machine's load hits both alike (on
+a shared 2-core machine single runs moved by 10 to 15 %). Every sample is kept
+in the results under ``erp_tryton_pg.samples``.
 
 Results are merged into benchmarks/results/erp.json (other keys are kept).
 Needs PostgreSQL at 127.0.0.1:5432 (trust auth, user postgres) and trytond.
@@ -25,6 +31,7 @@ import os
 import platform
 import queue
 import random
+import statistics
 import sys
 import threading
 import time
@@ -200,8 +207,37 @@ def bench_through_clerk(server, password: str, n: int, workers: int, n_per_invoi
     the Tryton connector: one invoice per posting call, and batched."""
     from benchmarks._erp_through_clerk import through_clerk
 
-    return {"per_invoice": round(through_clerk(server, password, n_per_invoice, workers, 1, WORK_DIR), 2),
-            "batched": round(through_clerk(server, password, n, workers, BATCH, WORK_DIR), 2)}
+    per_invoice, per_invoice_start = through_clerk(server, password, n_per_invoice, workers, 1,
+                                                   WORK_DIR)
+    batched, batched_start = through_clerk(server, password, n, workers, BATCH, WORK_DIR)
+    return {"per_invoice": round(per_invoice, 2), "batched": round(batched, 2),
+            "worker_start_seconds": round(max(per_invoice_start, batched_start), 2)}
+
+
+def _measure_rounds(server, password: str, args, n_per_invoice: int) -> dict:  # noqa: ANN001
+    """Every figure ``args.rounds`` times, raw and through clerk in turn, so a
+    change in the machine's load falls on both alike."""
+    raw: dict = {"per_invoice": {}, "batched": {}, "batched_each_worker_posts": {}}
+    clerk: dict = {}
+    for round_number in range(1, args.rounds + 1):
+        for workers in args.workers:
+            w = str(workers)
+            for mode, share_fn, n in (
+                    ("per_invoice", per_invoice, n_per_invoice),
+                    ("batched", SinglePoster(), args.n),
+                    ("batched_each_worker_posts", batched_each_worker_posts, args.n)):
+                rate = _run_workers(server, password, n, workers, share_fn)
+                raw[mode].setdefault(w, []).append(round(rate, 2))
+                print(f"round {round_number} raw {mode:26s} workers={w}: {rate:7.2f}/s", flush=True)
+            for mode, rate in bench_through_clerk(server, password, args.n, workers,
+                                                  n_per_invoice).items():
+                clerk.setdefault(w, {}).setdefault(mode, []).append(rate)
+            print(f"round {round_number} clerk workers={w}: {clerk[w]}", flush=True)
+    return {"raw": raw, "clerk": clerk}
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
 
 
 def _fresh_database(directory: Path) -> tuple[str, str]:
@@ -229,41 +265,39 @@ def main() -> None:
                         help="invoices for the one-per-transaction runs (default --n; "
                              "they run at a few per second, so a smaller N saves minutes)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="raw and clerk are measured alternately this many times; "
+                             "each figure is the median of its rounds")
     args = parser.parse_args()
     database, password = _fresh_database(WORK_DIR)
     config = WORK_DIR / "template" / "trytond.conf"
     from tests.fixtures.services import free_port
     server = serve(config, database, port=free_port())
+    n_per_invoice = args.n_per_invoice or args.n
     try:
-        raw = {"per_invoice": {}, "batched": {}, "batched_each_worker_posts": {}}
-        n_per_invoice = args.n_per_invoice or args.n
-        for workers in args.workers:
-            for mode, share_fn, n in (
-                    ("per_invoice", per_invoice, n_per_invoice),
-                    ("batched", SinglePoster(), args.n),
-                    ("batched_each_worker_posts", batched_each_worker_posts, args.n)):
-                rate = _run_workers(server, password, n, workers, share_fn)
-                raw[mode][str(workers)] = round(rate, 2)
-                print(f"raw {mode:26s} workers={workers}: {rate:7.2f} invoices/s", flush=True)
-        raw["speedup"] = {w: round(raw["batched"][w] / raw["per_invoice"][w], 1)
-                          for w in raw["batched"]}
-        clerk = {str(w): bench_through_clerk(server, password, args.n, w, n_per_invoice)
-                 for w in args.workers}
-        for w, rates in clerk.items():
-            print(f"clerk workers={w}: {rates}", flush=True)
+        samples = _measure_rounds(server, password, args, n_per_invoice)
     finally:
         server.stop()
         with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    raw = {mode: {w: _median(rates) for w, rates in by_workers.items()}
+           for mode, by_workers in samples["raw"].items()}
+    raw["speedup"] = {w: round(raw["batched"][w] / raw["per_invoice"][w], 1)
+                      for w in raw["batched"]}
+    clerk = {w: {mode: _median(rates) for mode, rates in modes.items()}
+             for w, modes in samples["clerk"].items()}
     # b/a as time: how much longer clerk takes than the bare calls for the same N.
     ratio = round(raw["batched"]["1"] / clerk["1"]["batched"], 3) if "1" in clerk else None
     _merge_results({"ratio": ratio, "ratio_definition": "time through clerk / time of raw JSON-RPC, "
                     "1 worker, batched posting of N invoices",
                     "per_invoice": clerk and {w: r["per_invoice"] for w, r in clerk.items()},
                     "batched": clerk and {w: r["batched"] for w, r in clerk.items()},
+                    "batched_over_per_invoice": {w: round(r["batched"] / r["per_invoice"], 2)
+                                                 for w, r in clerk.items()},
                     "erp_tryton_pg": {
         "n": args.n, "n_per_invoice": n_per_invoice, "batch_size": BATCH,
         "server_retries_503": RawTryton.retries, "raw": raw, "through_clerk": clerk,
+        "rounds": args.rounds, "samples": samples,
         "unit": "posted invoices per second", "cpus": os.cpu_count(),
         # The machine may be shared: a load above the CPU count slows every figure.
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),

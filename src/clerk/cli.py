@@ -170,6 +170,8 @@ def worker(project: ProjectOpt = Path("."), config: ConfigOpt = None,
     with open_from(project, config) as proj:
         worker = build_worker(proj, bots=bot, default_handler=handler, seal_audit=seal)
         worker.install_signal_handlers()
+        console.print(f"worker {worker.name} ready: bots {', '.join(bot) if bot else 'all'}, "
+                      f"lease batch {proj.settings.worker.lease_batch}")
         try:
             stats = worker.run(drain=drain)
         finally:

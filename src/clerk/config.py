@@ -48,6 +48,9 @@ class WorkerSettings(BaseModel):
 
     poll_seconds: float = Field(0.5, gt=0, description="idle wait between empty polls")
     lease_batch: int = Field(10, ge=1, description="items leased per round trip")
+    batches_in_flight: int = Field(2, ge=1, le=2, description=(
+        "2: prepare the next batch (drafts in the ERP) while the last one posts; "
+        "1: one batch at a time"))
 
 
 class Settings(BaseSettings):

@@ -103,6 +103,18 @@ class BotPipeline:
 
         return process_batch(self, queue, leases)
 
+    def prepare_batch(self, queue: WorkQueue, leases: list[Lease]):  # noqa: ANN201 - PreparedBatch
+        """The first half of ``process_batch``: items to ``posting``, drafts in the ERP."""
+        from clerk.pipeline_batch import prepare_batch
+
+        return prepare_batch(self, queue, leases)
+
+    def finish_batch(self, queue: WorkQueue, prepared) -> list[Lease | BaseException]:  # noqa: ANN001
+        """The second half: the posting call on the posting turn, items marked posted."""
+        from clerk.pipeline_batch import finish_batch
+
+        return finish_batch(self, queue, prepared)
+
     # -- steps ---------------------------------------------------------------------
     def extract(self, queue: WorkQueue, lease: Lease) -> Lease:
         row = queue.get(lease.item_id)

@@ -6,6 +6,7 @@ precedes every creation sees drafts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from clerk.erp import ErpWarning
@@ -19,17 +20,42 @@ if TYPE_CHECKING:
 Outcome = Lease | BaseException
 
 
+@dataclass
+class PreparedBatch:
+    """A batch whose items are ``posting`` with their drafts in the ERP: what is
+    left is the posting call. ``outcomes`` holds, per lease, where its item got
+    to (a Lease) or what stopped it; ``drafts`` the draft (or error) of each
+    item waiting to be posted, by its index in ``outcomes``."""
+
+    outcomes: list[Outcome]
+    drafts: dict[int, ErpRef | BaseException] = field(default_factory=dict)
+
+
 def process_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> list[Outcome]:
     """Every item up to ``posting``, then drafts and posting for all of them at once."""
+    return finish_batch(pipeline, queue, prepare_batch(pipeline, queue, leases))
+
+
+def prepare_batch(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> PreparedBatch:
+    """Every item up to ``posting``, and the drafts of those made in one ERP call.
+    Needs no posting turn, so a worker runs it while its previous batch posts."""
     if pipeline.erp_settings.posting_state != PostingState.POSTED:
-        return [_one(pipeline, queue, lease) for lease in leases]  # nothing to number: no batch
+        return PreparedBatch([_one(pipeline, queue, lease) for lease in leases])  # nothing to number
     outcomes: list[Outcome] = [_up_to_posting(pipeline, queue, lease) for lease in leases]
     waiting = [index for index, outcome in enumerate(outcomes)
                if isinstance(outcome, Lease) and outcome.state == ItemState.POSTING]
-    if waiting:
-        drafts = _drafts(pipeline, queue, [outcomes[index] for index in waiting])
-        posted = _post_drafts(pipeline, drafts)
-        for index, result in zip(waiting, posted, strict=True):
+    if not waiting:
+        return PreparedBatch(outcomes)
+    drafts = _drafts(pipeline, queue, [outcomes[index] for index in waiting])
+    return PreparedBatch(outcomes, dict(zip(waiting, drafts, strict=True)))
+
+
+def finish_batch(pipeline: BotPipeline, queue: WorkQueue, prepared: PreparedBatch) -> list[Outcome]:
+    """Post the prepared drafts on the posting turn and mark their items posted."""
+    outcomes = list(prepared.outcomes)
+    if prepared.drafts:
+        posted = _post_drafts(pipeline, list(prepared.drafts.values()))
+        for index, result in zip(prepared.drafts, posted, strict=True):
             outcomes[index] = _settle(pipeline, queue, outcomes[index], result)
     return outcomes
 

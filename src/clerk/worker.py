@@ -17,6 +17,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 from typing import Any
 
 from sqlalchemy import func, select
@@ -88,6 +89,8 @@ class Worker:
         self._stopping = threading.Event()
         self._held: dict[int, Lease] = {}
         self._held_lock = threading.Lock()
+        self._concluding = threading.Lock()
+        self._finisher: BatchFinisher | None = None
 
     def stop(self, *_: Any) -> None:
         self._stopping.set()
@@ -103,6 +106,8 @@ class Worker:
             background.append(threading.Thread(target=self._sealer, daemon=True))
         for thread in background:
             thread.start()
+        if self.settings.worker.batches_in_flight > 1:
+            self._finisher = BatchFinisher(on_error=self.stop)
         try:
             while not self._stopping.is_set():
                 leases = self.queue.lease(self.name, limit=self.settings.worker.lease_batch,
@@ -119,9 +124,17 @@ class Worker:
                     break
         finally:
             self._stopping.set()
+            self._close_finisher()
             for thread in background:
                 thread.join(timeout=5)
         return self.stats
+
+    def _close_finisher(self) -> None:
+        """Finish the batches handed over (their drafts exist: post them now rather
+        than leave it to a lease takeover), then raise what stopped the finisher."""
+        finisher, self._finisher = self._finisher, None
+        if finisher is not None and finisher.close() is not None:
+            raise finisher.error
 
     def _work_through(self, leases: list[Lease]) -> None:
         with self._held_lock:
@@ -151,16 +164,45 @@ class Worker:
         self._conclude(lease, outcome)
 
     def _process_group(self, handler: Any, leases: list[Lease]) -> None:
-        outcomes = handler.process_batch(self.queue, leases)
-        if any(isinstance(outcome, ErpAuthError) for outcome in outcomes):
-            for lease in leases:
-                self._give_back(lease)
-            raise next(o for o in outcomes if isinstance(o, ErpAuthError))
+        if self._finisher is None or not hasattr(handler, "prepare_batch"):
+            self._conclude_group(leases, lambda: handler.process_batch(self.queue, leases))
+            return
+        prepared = self._guarded(leases, lambda: handler.prepare_batch(self.queue, leases))
+        self._stop_on_auth_error(leases, prepared.outcomes)
+        self._finisher.submit(lambda: self._conclude_group(
+            leases, lambda: handler.finish_batch(self.queue, prepared)))
+
+    def _conclude_group(self, leases: list[Lease], run_batch: Callable[[], list[Any]]) -> None:
+        outcomes = self._guarded(leases, run_batch)
+        self._stop_on_auth_error(leases, outcomes)
         for lease, outcome in zip(leases, outcomes, strict=True):
             self._conclude(lease, outcome)
 
+    def _guarded(self, leases: list[Lease], run_batch: Callable[[], Any]) -> Any:
+        """A batch handler settles its items' errors itself; one that escapes is a
+        bug or a stop, and the batch's leases go back rather than wait to expire."""
+        try:
+            return run_batch()
+        except BaseException:
+            for lease in leases:
+                self._give_back(lease)
+            raise
+
+    def _stop_on_auth_error(self, leases: list[Lease], outcomes: list[Any]) -> None:
+        """The ERP refused clerk's credentials: no item is at fault, give all back."""
+        refused = next((o for o in outcomes if isinstance(o, ErpAuthError)), None)
+        if refused is not None:
+            for lease in leases:
+                self._give_back(lease)
+            raise refused
+
     def _conclude(self, lease: Lease, outcome: Any) -> None:
-        """Settle one item by what its handler returned or raised."""
+        """Settle one item by what its handler returned or raised (the batch
+        finisher's thread settles too: one at a time keeps the counts right)."""
+        with self._concluding:
+            self._conclude_one(lease, outcome)
+
+    def _conclude_one(self, lease: Lease, outcome: Any) -> None:
         try:
             if isinstance(outcome, LeaseLost):
                 self.stats.lost += 1
@@ -243,3 +285,40 @@ class Worker:
                      checkpoint_every=audit.checkpoint_every)
             except Exception:  # noqa: BLE001 - sealing resumes at the next interval
                 log.warning("audit sealing failed", exc_info=True)
+
+
+class BatchFinisher:
+    """Runs the second half of batches (the ERP's posting call) on its own thread,
+    so the worker prepares its next batch (items to ``posting``, drafts created)
+    while the ERP posts the last one. At most one batch waits behind the one in
+    hand: ``submit`` blocks until the finisher is free, so a worker never holds
+    more than two batches of leases."""
+
+    def __init__(self, on_error: Callable[[], None]):
+        self.error: BaseException | None = None
+        self._on_error = on_error
+        self._free = threading.Semaphore(1)
+        self._jobs: SimpleQueue[Callable[[], None] | None] = SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="batch-finisher", daemon=True)
+        self._thread.start()
+
+    def submit(self, finish: Callable[[], None]) -> None:
+        self._free.acquire()
+        self._jobs.put(finish)
+
+    def close(self) -> BaseException | None:
+        """Wait for the batches handed over; the error that stopped one, if any."""
+        self._jobs.put(None)
+        self._thread.join()
+        return self.error
+
+    def _run(self) -> None:
+        while (finish := self._jobs.get()) is not None:
+            try:
+                finish()
+            except BaseException as exc:  # noqa: BLE001 - raised by the worker's run()
+                if self.error is None:
+                    self.error = exc
+                    self._on_error()
+            finally:
+                self._free.release()

@@ -94,9 +94,10 @@ class TrytonConnector:
         first. If the ERP refuses the call, each is created alone so only the
         culprit fails: one result per pair, the draft or that pair's error."""
         values, results = [], []
+        parties = _CallMemo()   # a batch is mostly a few suppliers: look each up once
         for record, key in items:
             try:
-                values.append(self._draft_values(record, key))
+                values.append(self._draft_values(record, key, parties))
             except ErpValidationError as error:
                 values.append(error)
         ready = [(index, v) for index, v in enumerate(values) if not isinstance(v, Exception)]
@@ -119,13 +120,18 @@ class TrytonConnector:
         except (ErpValidationError, ErpWarning) as error:
             return error
 
-    def _draft_values(self, record: Invoice, idempotency_key: str) -> dict:
-        supplier = self.find_supplier(tax_id=record.seller.tax_id, iban=record.seller.iban,
-                                      name=record.seller.name)
+    def _draft_values(self, record: Invoice, idempotency_key: str,
+                      memo: _CallMemo | None = None) -> dict:
+        memo = memo or _CallMemo()
+        seller = record.seller
+        supplier = memo.get(("supplier", seller.tax_id, seller.iban, seller.name),
+                            lambda: self.find_supplier(tax_id=seller.tax_id, iban=seller.iban,
+                                                       name=seller.name))
         if supplier is None:
-            raise ErpValidationError(f"supplier {record.seller.name!r} is not known to the ERP",
+            raise ErpValidationError(f"supplier {seller.name!r} is not known to the ERP",
                                      field="seller")
-        order = (self.get_purchase_order(record.order_reference)
+        order = (memo.get(("order", record.order_reference),
+                          lambda: self.get_purchase_order(record.order_reference))
                  if record.order_reference else None)
         if order is not None and order.supplier_id != supplier.id:
             order = None  # another supplier's order: never link lines to it
@@ -204,3 +210,17 @@ class TrytonConnector:
         key = (row.get("description") or "").removeprefix(KEY_PREFIX)
         return ErpRef(erp=self.name, model=INVOICE, id=row["id"], number=row["number"],
                       state=row["state"], idempotency_key=key)
+
+
+class _CallMemo:
+    """Answers of look-ups within one connector call. Suppliers and orders change
+    in the ERP, so nothing outlives the call; inside it, the same question gets
+    the same answer without another round trip."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple, object] = {}
+
+    def get(self, question: tuple, look_up):  # noqa: ANN001, ANN201
+        if question not in self._answers:
+            self._answers[question] = look_up()
+        return self._answers[question]
