@@ -167,3 +167,24 @@ def test_drafts_in_one_call_and_found_in_one_search(tryton_connector):
     assert set(found) == {keys[0], keys[2]}
     assert found[keys[0]].id == results[0].id and found[keys[2]].id == results[2].id
     assert tryton_connector.find_many([]) == {}
+
+
+def test_one_draft_call_looks_each_supplier_and_order_up_once(tryton_connector, monkeypatch):
+    """A batch is mostly a few suppliers: their look-ups are not repeated per
+    invoice within one call, and the next call asks the ERP again."""
+    asked: list[str] = []
+    real_call = tryton_connector.rpc.call
+
+    def counting_call(method, *args, **kwargs):  # noqa: ANN001, ANN202
+        asked.append(method)
+        return real_call(method, *args, **kwargs)
+
+    monkeypatch.setattr(tryton_connector.rpc, "call", counting_call)
+    keys = [key() for _ in range(4)]
+    items = [(acme_paper_invoice(f"M-{k[-8:]}", quantity=Decimal(1)), k) for k in keys]
+    results = tryton_connector.create_drafts(items[:3])
+    assert [ref.state for ref in results] == ["draft"] * 3
+    assert asked.count("model.party.party.search_read") == 1
+    assert asked.count("model.purchase.purchase.search_read") == 1
+    tryton_connector.create_drafts(items[3:])
+    assert asked.count("model.party.party.search_read") == 2, "answers do not outlive a call"
