@@ -69,7 +69,8 @@ class WorkerStats:
 
 class Worker:
     """Runs handlers over leased items; ``stop()`` (or SIGTERM) finishes the
-    item in hand, gives back the rest of the batch, and returns."""
+    item in hand and any batch whose drafts are already in the ERP, gives back
+    the rest, and returns."""
 
     def __init__(self, queue: WorkQueue, settings: Settings, handlers: dict[str, Handler],
                  *, default_handler: Handler | None = None, name: str | None = None,
