@@ -17,17 +17,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from benchmarks._common import fresh_pg_database
 from clerk.config import load_settings
 from clerk.pipeline import idempotency_key
 from clerk.project import open_project
-from clerk.queue.states import LEASABLE
 from clerk.store.schema import work_items
+from clerk.testing.documents import demo_invoice
 
 NOT_YET = datetime(2999, 1, 1, tzinfo=UTC)   # filled items wait until the clock starts
-from clerk.testing.documents import demo_invoice
 
 
 def _project(root: Path, server, password: str, store_url: str, batch: int) -> Path:  # noqa: ANN001
@@ -108,11 +107,8 @@ def _wait_ready(process: subprocess.Popen) -> None:
 
 def _wait_until_settled(project, deadline: float) -> None:  # noqa: ANN001
     """Until no item has machine work left (posted, or stopped for a person)."""
-    leasable = [state.value for state in LEASABLE]
     while time.monotonic() < deadline:
-        with project.store.read() as conn:
-            if not conn.scalar(select(func.count()).select_from(work_items)
-                               .where(work_items.c.state.in_(leasable))):
-                return
+        if not project.queue.machine_work_left():
+            return
         time.sleep(0.02)   # the poll's granularity: 20 ms in runs of 20 s and more
     raise TimeoutError("the workers did not finish within the deadline")

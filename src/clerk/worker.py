@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from queue import SimpleQueue
 from typing import Any
 
-from sqlalchemy import func, select
-
 from clerk.audit.chain import seal
 from clerk.config import Settings
 from clerk.errors import (
@@ -29,7 +27,6 @@ from clerk.errors import (
 )
 from clerk.queue import ItemState, Lease, WorkQueue
 from clerk.queue.states import LEASABLE
-from clerk.store.schema import work_items
 
 log = logging.getLogger("clerk.worker")
 Handler = Callable[[WorkQueue, Lease], Any]
@@ -260,9 +257,7 @@ class Worker:
             self._held.pop(lease.item_id, None)
 
     def _nothing_left(self) -> bool:
-        with self.queue.store.read() as conn:
-            return not conn.scalar(select(func.count()).select_from(work_items).where(
-                work_items.c.state.in_([s.value for s in LEASABLE])))
+        return not self.queue.machine_work_left()
 
     def _heartbeats(self) -> None:
         interval = self.queue.settings.heartbeat_seconds

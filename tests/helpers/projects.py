@@ -102,15 +102,22 @@ _ = Decimal
 
 def drain(project: Project, timeout: float = 180) -> None:
     """Run a real worker until no machine work is left (stopped after ``timeout``)."""
-    import threading
-
     from clerk.runtime import build_worker, close_handlers
 
     worker = build_worker(project, seal_audit=False)
+    try:
+        drain_worker(worker, timeout)
+    finally:
+        close_handlers(worker)
+
+
+def drain_worker(worker, timeout: float):  # noqa: ANN001, ANN201 - Worker, WorkerStats
+    """``worker.run(drain=True)``, stopped after ``timeout`` so a hang fails the test."""
+    import threading
+
     timer = threading.Timer(timeout, worker.stop)
     timer.start()
     try:
-        worker.run(drain=True)
+        return worker.run(drain=True)
     finally:
         timer.cancel()
-        close_handlers(worker)

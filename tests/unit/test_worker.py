@@ -13,6 +13,7 @@ from clerk.config import Settings
 from clerk.errors import ErpAuthError
 from clerk.queue import ItemState, Lease, WorkQueue
 from clerk.worker import Worker
+from tests.helpers.projects import drain_worker
 
 TO_POSTING = (ItemState.EXTRACTED, ItemState.VALIDATED, ItemState.POSTING)
 
@@ -78,14 +79,9 @@ def _worker(queue: WorkQueue, tmp_path, handler: TwoHalfHandler, in_flight: int 
 
 
 def _drain(worker: Worker):  # noqa: ANN202
-    """Run until no machine work is left; a failed item would wait for its backoff
-    on the test's frozen clock, so a stop after 30 s turns a hang into a failure."""
-    timer = threading.Timer(30, worker.stop)
-    timer.start()
-    try:
-        return worker.run(drain=True)
-    finally:
-        timer.cancel()
+    # A failed item would wait for its backoff on the test's frozen clock: the
+    # stop after 30 s turns that hang into a failure.
+    return drain_worker(worker, timeout=30)
 
 
 def test_next_batch_is_prepared_while_the_last_one_posts(queue, tmp_path):

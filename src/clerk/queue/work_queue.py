@@ -16,7 +16,7 @@ from clerk.queue._leasing import take_leases
 from clerk.queue._moves import fenced_update, move, move_many
 from clerk.queue.lease import EnqueueResult, Lease
 from clerk.queue.settings import QueueSettings
-from clerk.queue.states import ItemState, Priority
+from clerk.queue.states import LEASABLE, ItemState, Priority
 from clerk.store import Store
 from clerk.store.schema import item_attempts, work_items
 
@@ -194,6 +194,12 @@ class WorkQueue:
         if row is None:
             raise ItemNotFound(f"no work item {item_id}")
         return dict(row._mapping)
+
+    def machine_work_left(self) -> int:
+        """Items in a state a worker may lease, leased now or not: work is left."""
+        with self.store.read() as conn:
+            return conn.scalar(select(func.count()).select_from(work_items).where(
+                work_items.c.state.in_([state.value for state in LEASABLE]))) or 0
 
     def count(self, **where: Any) -> int:
         with self.store.read() as conn:
