@@ -145,12 +145,16 @@ class TrytonRpc:
             headers["Authorization"] = auth
         try:
             response = self._client.post(self._endpoint, content=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # Nothing was sent: the ERP never saw the call.
+            raise ErpUnavailable(f"Tryton unreachable at {self._settings.url}: "
+                                 f"{type(error).__name__}") from None
         except httpx.TimeoutException as error:
             raise ErpUnavailable(f"Tryton did not answer {method} in time: "
-                                 f"{type(error).__name__}") from None
+                                 f"{type(error).__name__}", answer_lost=True) from None
         except httpx.TransportError as error:
-            raise ErpUnavailable(f"Tryton unreachable at {self._settings.url}: "
-                                 f"{type(error).__name__}: {error}") from None
+            raise ErpUnavailable(f"Tryton's answer to {method} was lost: "
+                                 f"{type(error).__name__}: {error}", answer_lost=True) from None
         return self._result(method, response)
 
     def _result(self, method: str, response: httpx.Response) -> Any:
