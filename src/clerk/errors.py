@@ -123,4 +123,9 @@ class ErpValidationError(ErpError, BusinessException):
 
 
 class ErpAuthError(ErpError):
-    """The ERP refused clerk's credentials: the run stops, items untouched."""
+    """The ERP refused clerk's credentials: the run stops, items untouched.
+    ``locked_for``: seconds the ERP said it refuses logins, when it said so."""
+
+    def __init__(self, message: str, locked_for: float | None = None):
+        super().__init__(message)
+        self.locked_for = locked_for

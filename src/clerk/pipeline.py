@@ -21,7 +21,7 @@ from typing import Any
 from clerk.bots import BotDefinition
 from clerk.erp import ErpWarning
 from clerk.erp.base import ErpConnector, ErpRef, PostingState
-from clerk.erp.connect import ErpSettings, connect, erp_settings
+from clerk.erp.connect import ErpSettings, connect, with_bot_overrides
 from clerk.errors import BusinessException, ErpUnavailable, ExtractionError
 from clerk.models.invoice import Invoice
 from clerk.models.order import OrderConfirmation
@@ -44,18 +44,24 @@ class BotPipeline:
                  connector_factory: Callable[[], ErpConnector] | None = None):
         self.project = project
         self.bot = bot
-        self._connector_factory = connector_factory
+        self.connector_factory = connector_factory
 
     # -- shared, built on first use ------------------------------------------------
     @cached_property
     def erp_settings(self) -> ErpSettings:
-        return erp_settings({**self.project.settings.erp, **self.bot.erp})
+        return with_bot_overrides(self.project.settings.erp, self.bot.erp,
+                                  self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml")
 
     @cached_property
     def connector(self) -> ErpConnector:
-        if self._connector_factory is not None:
-            return self._connector_factory()
+        if self.connector_factory is not None:
+            return self.connector_factory()
         return connect(self.erp_settings, self.project.secrets)
+
+    @property
+    def needs_erp(self) -> bool:
+        """Every standard pipeline looks records up in the ERP and posts there."""
+        return True
 
     @cached_property
     def extract_settings(self):  # noqa: ANN201 - ExtractSettings

@@ -108,3 +108,16 @@ def test_a_server_that_takes_the_call_and_never_answers_lost_the_answer():
         for conn in accepted:
             conn.close()
         server.close()
+
+
+def test_rate_limited_logins_say_for_how_long_when_the_erp_says_so():
+    with pytest.raises(ErpAuthError, match="1800 s more") as caught:
+        TrytonRpc(SETTINGS)._result("common.db.login",
+                                    httpx.Response(429, headers={"Retry-After": "1800"}))
+    assert caught.value.locked_for == 1800
+
+
+def test_rate_limited_logins_name_the_window_tryton_counts_over():
+    with pytest.raises(ErpAuthError, match=r"\[session\] timeout") as caught:
+        TrytonRpc(SETTINGS)._result("common.db.login", httpx.Response(429))
+    assert caught.value.locked_for is None

@@ -164,7 +164,7 @@ class TrytonRpc:
         if status == 403:
             raise ErpAuthError(f"Tryton refused access to {method} (HTTP 403)")
         if status == 429:
-            raise ErpAuthError("Tryton is rate-limiting logins (too many failed attempts)")
+            raise _rate_limited(response)
         if status == 404:
             # Tryton answers 404 when it cannot open the database (PostgreSQL down,
             # database being restored): transient as far as clerk can tell.
@@ -183,6 +183,20 @@ class TrytonRpc:
         if "error" in payload and payload["error"] is not None:
             raise _error(method, payload["error"])
         return payload.get("result")
+
+
+def _rate_limited(response: httpx.Response) -> ErpAuthError:
+    """Tryton counts failed logins per user over its ``[session] timeout`` and then
+    refuses even the right password; it names no end, but a proxy may."""
+    retry_after = response.headers.get("Retry-After", "")
+    if retry_after.isdigit():
+        return ErpAuthError(f"Tryton is rate-limiting logins (too many failed attempts): "
+                            f"it refuses logins for {int(retry_after)} s more",
+                            locked_for=float(retry_after))
+    return ErpAuthError("Tryton is rate-limiting logins (too many failed attempts): it refuses "
+                        "logins, even with the right password, until the failed ones are older "
+                        "than its [session] timeout (trytond.conf; 3600 s by default and in an "
+                        "ERP made by `clerk erp bootstrap`)")
 
 
 class _SessionExpired(Exception):
