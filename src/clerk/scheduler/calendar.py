@@ -26,15 +26,17 @@ import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
                       field_validator, model_validator)
 
 from clerk.config import config_error_from
 from clerk.errors import ConfigError
 from clerk.scheduler._holidays import (check_categories, check_country, check_subdivision,
                                        holiday_names, public_holidays)
+from clerk.scheduler.model import known_zone
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 CALENDARS_DIR = Path("config") / "calendars"
@@ -51,14 +53,15 @@ class BusinessCalendar(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = "default"
-    timezone: str = "UTC"
+    timezone: Annotated[str, AfterValidator(known_zone)] = "UTC"
     working_days: list[str] = Field(default_factory=lambda: DAYS[:5])
     hours: list[tuple[time, time]] = Field(default_factory=lambda: [(time(9), time(17))])
-    country: str = Field(description="ISO 3166 country code, as the holidays package knows it")
+    country: Annotated[str, AfterValidator(check_country)] = Field(
+        description="ISO 3166 country code, as the holidays package knows it")
     subdivision: str | None = Field(None, description="state, province, canton ... of the country")
     categories: tuple[str, ...] = Field(("public",), description="the package's holiday categories")
-    add: dict[str, str] = Field(default_factory=dict,
-                                description="extra closed days: 'MM-DD' (every year) or 'YYYY-MM-DD' -> name")
+    add: dict[str, str] = Field(default_factory=dict, description="extra closed days: 'MM-DD' "
+                                "(every year) or 'YYYY-MM-DD' (once) -> name")
     remove: list[str] = Field(default_factory=list,
                               description="holidays the office works: a holiday's name or a date")
 
@@ -69,13 +72,6 @@ class BusinessCalendar(BaseModel):
             raise ValueError("'holidays' lists are gone (they end one day): set country (and "
                              "subdivision), and put the office's own closed days under [add]")
         return data
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        from clerk.scheduler.model import known_zone
-
-        return known_zone(value)
 
     @field_validator("working_days")
     @classmethod
@@ -96,11 +92,6 @@ class BusinessCalendar(BaseModel):
             if start < end:
                 raise ValueError("business hours overlap")
         return ordered
-
-    @field_validator("country")
-    @classmethod
-    def _country(cls, value: str) -> str:
-        return check_country(value)
 
     @field_validator("subdivision")
     @classmethod

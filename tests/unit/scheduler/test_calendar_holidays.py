@@ -2,6 +2,7 @@
 in any year, the project's own additions and removals, and clear errors for
 a country, subdivision or removal the package does not know."""
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,6 @@ from clerk.errors import ConfigError
 from clerk.scheduler.calendar import BusinessCalendar, load_calendar
 from clerk.scheduler.check import check_bot_schedule
 from clerk.scheduler.jobstore import sync_jobs
-from clerk.scheduler.triggers import BusinessTrigger
 
 REPO = Path(__file__).resolve().parents[3]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,13 +49,6 @@ def test_the_shipped_office_calendar_works_on_ordinary_days_after_2027():
     office = load_calendar(REPO, "office")
     assert office.is_working_day(date(2027, 1, 4))                        # the day the old file ended
     assert office.is_open(datetime(2030, 4, 18, 10, tzinfo=BERLIN))      # Thursday before Easter
-
-
-def test_the_business_trigger_on_the_shipped_calendar_skips_easter_2030():
-    trigger = BusinessTrigger(load_calendar(REPO, "office"), every=timedelta(minutes=30))
-    after_thursday = datetime(2030, 4, 18, 17, 45, tzinfo=BERLIN)
-    fired = trigger.get_next_fire_time(after_thursday, after_thursday)
-    assert fired == datetime(2030, 4, 23, 7, 0, tzinfo=BERLIN)           # Tuesday after Easter Monday
 
 
 def test_the_shipped_bots_schedules_check_clean_on_the_new_calendar():
@@ -142,5 +135,20 @@ def test_an_edited_calendar_reaches_the_job_store(tmp_path):
         assert sync_jobs(scheduler, tmp_path).changed == ["ap"]
         job = scheduler.get_job("ap")
         assert job.trigger.calendar.closed_for(date(2031, 6, 1)) == "Founders day"
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_the_shipped_supplier_bot_is_scheduled_past_easter_2030(tmp_path):
+    for folder in ("bots", "config"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    scheduler = BackgroundScheduler(jobstores={"default": MemoryJobStore()}, timezone=UTC)
+    scheduler.start(paused=True)
+    try:
+        assert "supplier_invoices" in sync_jobs(scheduler, tmp_path).added
+        trigger = scheduler.get_job("supplier_invoices").trigger
+        thursday_evening = datetime(2030, 4, 18, 17, 30, tzinfo=BERLIN)
+        assert trigger.get_next_fire_time(thursday_evening, thursday_evening) == \
+            datetime(2030, 4, 23, 7, 0, tzinfo=BERLIN)
     finally:
         scheduler.shutdown(wait=False)
