@@ -39,11 +39,13 @@ class ReviewSettings(_Strict):
     """
 
     group: str = Field("reviewers", description="user group that reviews this bot's items")
-    sla_hours: float = Field(24.0, gt=0, description="wall-clock time from needs_review to overdue")
-    sla_business_hours: float | None = Field(None, gt=0, description="business hours from "
-                                             "needs_review to overdue, counted on `calendar`")
+    # Upper bounds keep due-time arithmetic finite: a year of wall-clock or business time.
+    sla_hours: float = Field(24.0, gt=0, le=366 * 24,
+                             description="wall-clock time from needs_review to overdue")
+    sla_business_hours: float | None = Field(None, gt=0, le=366 * 24, description="business "
+                                             "hours from needs_review to overdue, on `calendar`")
     calendar: BusinessCalendar | None = Field(None, description="config/calendars/<name>.toml")
-    due_soon_hours: float = Field(4.0, ge=0, description="badge 'due' this long before the SLA "
+    due_soon_hours: float = Field(4.0, ge=0, le=366 * 24, description="badge 'due' this long before the SLA "
                                   "(on the SLA's own clock)")
     four_eyes: bool = Field(True, description="whoever corrected an item may not approve it")
     escalate_to: list[str] = Field(default_factory=list, description="e-mail addresses; "

@@ -44,6 +44,9 @@ CALENDAR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _YEARLY = re.compile(r"^\d{2}-\d{2}$")
 # A calendar that finds no working day within a year never works: stop looking.
 IDLE_DAYS = 366
+# Business time is counted over at most ten years of calendar days, so a huge
+# SLA on a narrow calendar is a config error, not a request that never ends.
+SPAN_DAYS = 3660
 
 
 class BusinessCalendar(BaseModel):
@@ -86,6 +89,9 @@ class BusinessCalendar(BaseModel):
     def _windows(cls, value: object) -> object:
         if not isinstance(value, list):
             return value
+        if not value:
+            # A working day without hours would never let a business clock advance.
+            raise ValueError("needs at least one window, e.g. ['08:00-17:00']")
         windows = [_window(item) if isinstance(item, str) else item for item in value]
         ordered = sorted(windows)
         for (_, end), (start, _) in zip(ordered, ordered[1:]):
@@ -167,7 +173,8 @@ class BusinessCalendar(BaseModel):
 
     def windows(self, start: date) -> Iterator[tuple[datetime, datetime]]:
         """Business-hour windows (aware, in the calendar's zone) from ``start`` on;
-        stops after a year without a working day (a calendar that never works)."""
+        stops after a year without a working day (a calendar that never works),
+        or after ten years."""
         return self._walk(start, timedelta(days=1))
 
     def windows_before(self, end: date) -> Iterator[tuple[datetime, datetime]]:
@@ -176,7 +183,9 @@ class BusinessCalendar(BaseModel):
 
     def _walk(self, day: date, step: timedelta) -> Iterator[tuple[datetime, datetime]]:
         idle = 0
-        while idle < IDLE_DAYS:
+        for _ in range(SPAN_DAYS):
+            if idle >= IDLE_DAYS:
+                return
             if self.is_working_day(day):
                 idle = 0
                 hours = self.hours if step.days > 0 else list(reversed(self.hours))
@@ -203,7 +212,7 @@ class BusinessCalendar(BaseModel):
             if begin + left <= closes:
                 return begin + left
             left -= closes - begin
-        raise self._never_works()
+        raise self._too_little_time(hours)
 
     def subtract_business_hours(self, end: datetime, hours: float) -> datetime:
         """The latest moment with ``hours`` of business time between it and
@@ -217,11 +226,12 @@ class BusinessCalendar(BaseModel):
             if finish - left >= opens:
                 return finish - left
             left -= finish - opens
-        raise self._never_works()
+        raise self._too_little_time(hours)
 
-    def _never_works(self) -> ConfigError:
-        return ConfigError(f"calendar {self.name}", "working_days",
-                           "the calendar has no working day within a year")
+    def _too_little_time(self, hours: float) -> ConfigError:
+        return ConfigError(str(CALENDARS_DIR / f"{self.name}.toml"), "working_days",
+                           f"{hours:g} business hours do not fit into {SPAN_DAYS // 366} years "
+                           "of this calendar (no working days, or too few hours)")
 
 
 def _window(text: str) -> tuple[time, time]:

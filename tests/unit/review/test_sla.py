@@ -14,7 +14,7 @@ from clerk.errors import ConfigError
 from clerk.queue import ItemState
 from clerk.review.inbox import InboxFilter, review_inbox
 from clerk.review.settings import ReviewSettings, load_review_settings
-from clerk.scheduler.calendar import load_calendar
+from clerk.scheduler.calendar import BusinessCalendar, load_calendar
 from tests.unit.review.conftest import item_in
 
 REPO = Path(__file__).resolve().parents[3]
@@ -70,6 +70,7 @@ def test_the_sql_bound_and_the_badge_agree(entered, waited_minutes):
     ({"calendar": "office"}, "review", "set sla_business_hours"),
     ({"sla_hours": 4, "sla_business_hours": 8, "calendar": "office"}, "review", "not both"),
     ({"sla_business_hours": 0, "calendar": "office"}, "review.sla_business_hours", "greater than 0"),
+    ({"sla_hours": 1e12}, "review.sla_hours", "less than or equal to 8784"),
     ({"sla_business_hours": 8, "calendar": "office", "sla": 3}, "review.sla", "unknown key"),
 ])
 def test_review_table_errors_name_the_bot_file_and_key(review, key, words):
@@ -112,3 +113,13 @@ def test_the_inbox_puts_the_business_overdue_item_first(store, queue, clock):  #
     # Tuesday 12:00: both overdue, the older first.
     assert inbox_at(datetime(2030, 4, 23, 12, 0, tzinfo=BERLIN)) == [(business, "overdue"),
                                                                      (wall, "overdue")]
+
+
+def test_an_sla_that_does_not_fit_the_calendar_is_a_config_error_at_once():
+    narrow = BusinessCalendar(name="narrow", country="DE", hours=["09:00-09:01"])
+    review = ReviewSettings(sla_business_hours=366 * 24, calendar=narrow)
+    # The walk is bounded (ten years of days), so this raises instead of running for ever.
+    for clock in (review.due_at, review.overdue_if_entered_by):
+        with pytest.raises(ConfigError, match="do not fit into 10 years") as caught:
+            clock(datetime(2030, 1, 1, tzinfo=UTC))
+        assert caught.value.file == "config/calendars/narrow.toml"

@@ -93,6 +93,8 @@ def test_overlapping_or_backwards_hours_are_refused():
         BusinessCalendar(hours=["08:00-12:00", "11:00-13:00"], country="DE")
     with pytest.raises(ValueError, match="end before"):
         BusinessCalendar(hours=["12:00-08:00"], country="DE")
+    with pytest.raises(ValueError, match="at least one window"):
+        BusinessCalendar(hours=[], country="DE")
 
 
 def test_load_calendar_from_config(tmp_path):
