@@ -9,10 +9,10 @@ few years thousands of times.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping
 
 import holidays
 
