@@ -46,6 +46,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         from clerk.scheduler.check import check_bot_schedule  # the scheduler imports check
 
         problems.extend(check_bot_schedule(bot, path, project_dir))
+        problems.extend(_review_problems(bot, project_dir))
         if bot.robot:
             bot_robots.append(project_dir / bot.robot)
     robots = set(sorted((project_dir / "robots").glob("*.robot"))) | {
@@ -62,6 +63,17 @@ def _source_problems(settings: Settings) -> list[Problem]:
 
     return [Problem(exc.file, exc.line, exc.key, exc.message)
             for exc in check_sources(open_project(settings))]
+
+
+def _review_problems(bot, project_dir: Path) -> list[Problem]:  # noqa: ANN001
+    """The bot's [review] exactly as the web app and the escalation pass load it."""
+    from clerk.review.settings import load_review_settings
+
+    try:
+        load_review_settings(bot, project_dir)
+    except ConfigError as exc:
+        return _problems_of(exc)
+    return []
 
 
 def _secret_problems(settings: Settings) -> list[Problem]:

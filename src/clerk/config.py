@@ -176,9 +176,10 @@ def _message(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key"
     secret = any(_SECRET_KEYS.search(str(part)) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
     if "input" in error and error["type"] != "missing" and not secret:
-        return f"{error['msg']} (got {_short(error['input'])})"
-    return error["msg"].removeprefix("Value error, ")
+        return f"{message} (got {_short(error['input'])})"
+    return message
 
 
 def _short(value: Any) -> str:

@@ -110,3 +110,13 @@ def test_an_environment_override_of_no_source_is_an_error(tmp_path, monkeypatch)
     monkeypatch.setenv("CLERK_SOURCES__DEMO_MAILBX__PORT", "10999")
     with pytest.raises(ConfigError, match="DEMO_MAILBX.*no source"):
         load_settings(project)
+
+
+def test_check_validates_review_settings_as_the_web_app_loads_them(tmp_path):
+    project = _project(tmp_path, "")
+    (project / "bots").mkdir()
+    (project / "bots" / "ap.toml").write_text('[review]\ngroup = "ap"\nsla_business_hours = 8\n'
+                                              'calendar = "no-such-calendar"\n')
+    result = CliRunner().invoke(app, ["check", "-C", str(project)])
+    assert result.exit_code == 1 and "review.calendar" in result.output, result.output
+    assert "Value error" not in result.output
