@@ -11,7 +11,7 @@ import types
 import typing
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from clerk.models.invoice import Invoice
 
@@ -142,3 +142,16 @@ class ValidationSettings(BaseModel):
             price=override.price or self.price,
             quantity=override.quantity or self.quantity,
         )
+
+
+def bot_validation_settings(validation: dict[str, typing.Any], bot_file: str) -> ValidationSettings:
+    """A bot's ``[validation]`` table, typed; ConfigError naming the bot file and key.
+    What the worker uses and what `clerk check` checks."""
+    from pathlib import Path
+
+    from clerk.config import config_error_from
+
+    try:
+        return ValidationSettings(**validation)
+    except ValidationError as exc:
+        raise config_error_from(exc, Path(bot_file), ("validation",)) from None
