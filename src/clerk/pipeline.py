@@ -128,6 +128,8 @@ class BotPipeline:
     def extract(self, queue: WorkQueue, lease: Lease) -> Lease:
         row = queue.get(lease.item_id)
         path = Path(row["payload"]["path"])
+        if not path.is_absolute():      # recorded relative to the project (intake)
+            path = self.project.settings.project_dir / path
         extraction = self.extraction.extract(path)
         record_type = _record_type_name(extraction.record)
         record = {"record_type": record_type, **extraction.record.model_dump(mode="json")}
@@ -274,7 +276,8 @@ def collect_for_bot(project: Project, bot: BotDefinition, run_id: str,
     for name in sources or bot.sources:
         try:
             source = build_source(project, name, documents_dir)
-            results[name] = collect(source, project.queue, bot.name)
+            results[name] = collect(source, project.queue, bot.name,
+                                    project_dir=project.settings.project_dir)
         except Exception as exc:  # noqa: BLE001 - reported per source; the run goes on
             log.error("source %s failed: %s", name, exc)
             results[name] = exc
