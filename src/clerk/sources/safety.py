@@ -150,9 +150,11 @@ def check_content_type(content_type: str, allowed: frozenset[str] | set[str],
     if declared_type:
         declared.append(f"of type {safe_text(declared_type, 100)}")
     detected = _script_kind(content_type, declared_name) or (kind, content_type)
+    why = ("not among the kinds this bot collects (kinds under [collect] in its bots/<name>.toml)"
+           if content_type in DOCUMENT_TYPES and detected[0] != "executable"
+           else "not a document type that is collected")
     raise UnsafeInput(detected[0] if detected[0] in _REFUSED_KINDS else "type_not_allowed",
-                      f"{' '.join(declared)}; its content is {DESCRIPTIONS[detected[0]]} ({detected[1]}), "
-                      "not a document type that is collected")
+                      f"{' '.join(declared)}; its content is {DESCRIPTIONS[detected[0]]} ({detected[1]}), {why}")
 
 
 def _script_kind(content_type: str, declared_name: str | None) -> tuple[str, str] | None:
