@@ -15,8 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from clerk.bots import BotDefinition
 from clerk.config import config_error_from
 from clerk.errors import ConfigError
-
-ROLES = ("reviewer", "approver", "operator", "auditor", "admin")
+from clerk.review.roles import ROLES  # noqa: F401 - kept importable from here
 
 
 class _Strict(BaseModel):

@@ -1,8 +1,24 @@
 """Running bots: Robot Framework execution, the listener, artifacts, run records
 and the run requests workers claim."""
 
-from clerk.runner.context import RunContext, current_run
-from clerk.runner.dispatch import claim_and_execute_run
-from clerk.runner.run import RunOutcome, run_bot
+from __future__ import annotations
 
-__all__ = ["RunContext", "RunOutcome", "claim_and_execute_run", "current_run", "run_bot"]
+from typing import TYPE_CHECKING
+
+from clerk._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from clerk.runner.context import RunContext, current_run
+    from clerk.runner.dispatch import claim_and_execute_run
+    from clerk.runner.run import RunOutcome, run_bot
+
+# Loaded on first use, so that a light submodule stays light (see clerk._lazy).
+_EXPORTS = {
+    "RunContext": "clerk.runner.context",
+    "current_run": "clerk.runner.context",
+    "claim_and_execute_run": "clerk.runner.dispatch",
+    "RunOutcome": "clerk.runner.run",
+    "run_bot": "clerk.runner.run",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,11 +1,29 @@
 """Scheduling bots: triggers and business calendars, the job store in clerk's
 database, leader election, and run requests that workers execute."""
 
-from clerk.scheduler.calendar import BusinessCalendar, load_calendar
-from clerk.scheduler.check import bot_schedule, check_bot_schedule
-from clerk.scheduler.model import ScheduleSpec
-from clerk.scheduler.service import SchedulerService
-from clerk.scheduler.triggers import BusinessTrigger, build_trigger
+from __future__ import annotations
 
-__all__ = ["BusinessCalendar", "BusinessTrigger", "ScheduleSpec", "SchedulerService",
-           "bot_schedule", "build_trigger", "check_bot_schedule", "load_calendar"]
+from typing import TYPE_CHECKING
+
+from clerk._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from clerk.scheduler.calendar import BusinessCalendar, load_calendar
+    from clerk.scheduler.check import bot_schedule, check_bot_schedule
+    from clerk.scheduler.model import ScheduleSpec
+    from clerk.scheduler.service import SchedulerService
+    from clerk.scheduler.triggers import BusinessTrigger, build_trigger
+
+# Loaded on first use, so that a light submodule stays light (see clerk._lazy).
+_EXPORTS = {
+    "BusinessCalendar": "clerk.scheduler.calendar",
+    "load_calendar": "clerk.scheduler.calendar",
+    "bot_schedule": "clerk.scheduler.check",
+    "check_bot_schedule": "clerk.scheduler.check",
+    "ScheduleSpec": "clerk.scheduler.model",
+    "SchedulerService": "clerk.scheduler.service",
+    "BusinessTrigger": "clerk.scheduler.triggers",
+    "build_trigger": "clerk.scheduler.triggers",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
