@@ -13,14 +13,9 @@ if TYPE_CHECKING:
     from clerk.queue.work_queue import WorkQueue
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "EnqueueResult": "clerk.queue.lease",
-    "Lease": "clerk.queue.lease",
-    "QueueSettings": "clerk.queue.settings",
-    "ItemState": "clerk.queue.states",
-    "Priority": "clerk.queue.states",
-    "ReviewStatus": "clerk.queue.states",
-    "WorkQueue": "clerk.queue.work_queue",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "lease": ("EnqueueResult", "Lease"),
+    "settings": ("QueueSettings",),
+    "states": ("ItemState", "Priority", "ReviewStatus"),
+    "work_queue": ("WorkQueue",),
+})

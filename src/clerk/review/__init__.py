@@ -14,20 +14,9 @@ if TYPE_CHECKING:
     from clerk.review.users import User, UserDirectory
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "ApprovalRefused": "clerk.review.approvals",
-    "Capacity": "clerk.review.approvals",
-    "approve": "clerk.review.approvals",
-    "reject": "clerk.review.approvals",
-    "route_to_approval": "clerk.review.approvals",
-    "ApprovalPlan": "clerk.review.policy",
-    "ErpFacts": "clerk.review.policy",
-    "approval_plan": "clerk.review.policy",
-    "ApprovalPolicy": "clerk.review.settings",
-    "ReviewSettings": "clerk.review.settings",
-    "WebSettings": "clerk.review.settings",
-    "User": "clerk.review.users",
-    "UserDirectory": "clerk.review.users",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "approvals": ("ApprovalRefused", "Capacity", "approve", "reject", "route_to_approval"),
+    "policy": ("ApprovalPlan", "ErpFacts", "approval_plan"),
+    "settings": ("ApprovalPolicy", "ReviewSettings", "WebSettings"),
+    "users": ("User", "UserDirectory"),
+})

@@ -13,12 +13,8 @@ if TYPE_CHECKING:
     from clerk.runner.run import RunOutcome, run_bot
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "RunContext": "clerk.runner.context",
-    "current_run": "clerk.runner.context",
-    "claim_and_execute_run": "clerk.runner.dispatch",
-    "RunOutcome": "clerk.runner.run",
-    "run_bot": "clerk.runner.run",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "context": ("RunContext", "current_run"),
+    "dispatch": ("claim_and_execute_run",),
+    "run": ("RunOutcome", "run_bot"),
+})

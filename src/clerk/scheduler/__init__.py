@@ -15,15 +15,10 @@ if TYPE_CHECKING:
     from clerk.scheduler.triggers import BusinessTrigger, build_trigger
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "BusinessCalendar": "clerk.scheduler.calendar",
-    "load_calendar": "clerk.scheduler.calendar",
-    "bot_schedule": "clerk.scheduler.check",
-    "check_bot_schedule": "clerk.scheduler.check",
-    "ScheduleSpec": "clerk.scheduler.model",
-    "SchedulerService": "clerk.scheduler.service",
-    "BusinessTrigger": "clerk.scheduler.triggers",
-    "build_trigger": "clerk.scheduler.triggers",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "calendar": ("BusinessCalendar", "load_calendar"),
+    "check": ("bot_schedule", "check_bot_schedule"),
+    "model": ("ScheduleSpec",),
+    "service": ("SchedulerService",),
+    "triggers": ("BusinessTrigger", "build_trigger"),
+})

@@ -17,20 +17,9 @@ if TYPE_CHECKING:
     from clerk.sources.safety import IntakeLimits, check_archive, check_content_type, check_size, detect_content_type, safe_filename, safe_path, safe_text
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "Source": "clerk.sources.base",
-    "EmailSource": "clerk.sources.email",
-    "MailboxConfig": "clerk.sources.email",
-    "DropFolderConfig": "clerk.sources.folder",
-    "FolderSource": "clerk.sources.folder",
-    "IntakeLimits": "clerk.sources.safety",
-    "check_archive": "clerk.sources.safety",
-    "check_content_type": "clerk.sources.safety",
-    "check_size": "clerk.sources.safety",
-    "detect_content_type": "clerk.sources.safety",
-    "safe_filename": "clerk.sources.safety",
-    "safe_path": "clerk.sources.safety",
-    "safe_text": "clerk.sources.safety",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "base": ("Source",),
+    "email": ("EmailSource", "MailboxConfig"),
+    "folder": ("DropFolderConfig", "FolderSource"),
+    "safety": ("IntakeLimits", "check_archive", "check_content_type", "check_size", "detect_content_type", "safe_filename", "safe_path", "safe_text"),
+})

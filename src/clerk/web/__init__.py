@@ -10,8 +10,6 @@ if TYPE_CHECKING:
     from clerk.web.app import create_app
 
 # Loaded on first use, so that a light submodule stays light (see clerk._lazy).
-_EXPORTS = {
-    "create_app": "clerk.web.app",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "app": ("create_app",),
+})
