@@ -208,11 +208,13 @@ def _looks_like_csv(lines: list[str]) -> bool:
 
 
 def _reads_as_prose(rows: list[list[str]]) -> bool:
-    """Sentences split at their commas: long runs of words, lines ending in a full stop."""
+    """Sentences split at their commas: cells of several words on average, or of
+    a few words with most lines ending in a full stop. A table's cells are mostly
+    one word (``ACME Ltd.`` at the end of each row is still a table)."""
     cells = [cell.strip() for row in rows for cell in row]
-    wordy = sum(len(cell.split()) >= 4 for cell in cells)
+    words = sum(len(cell.split()) for cell in cells) / len(cells)
     sentences = sum(bool(re.search(r"[A-Za-z][.!?]$", row[-1].strip())) for row in rows)
-    return wordy * 3 > len(cells) or sentences * 2 > len(rows)
+    return words >= 2.5 or (sentences * 2 > len(rows) and words >= 1.5)
 
 
 def _fields(line: str, delimiter: str) -> list[str]:

@@ -11,7 +11,9 @@ from tests.unit.sources import mail_corpus as corpus
 
 
 @pytest.mark.parametrize("data", [b"a;b", b"a;b\n", b"INV-1;ACME;12.50", b"invoice\ttotal\n",
-                                  b"invoice,total\nINV-1,12.50\n"])
+                                  b"invoice,total\nINV-1,12.50\n",
+                                  b"invoice,supplier\nINV-1,ACME Ltd.\nINV-2,Foo Inc.\nINV-3,Bar Ltd.\n",
+                                  b"sku,description\nA1,Copy paper A4 500 sheets\nB2,Toner black\n"])
 def test_one_line_and_short_csv_is_csv(data):
     assert content.detect_content_type(data) == content.CSV
 
