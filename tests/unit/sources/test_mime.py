@@ -170,3 +170,10 @@ def test_a_message_with_mixed_line_endings_still_yields_its_attachments():
     found = discovered(raw)
     assert [(f.declared_name, f.data) for f in found] == [("a.pdf", corpus.pdf_bytes("a")),
                                                           ("b.csv", corpus.INVOICE_CSV)]
+
+
+def test_zip_member_names_in_utf8_without_the_utf8_flag_are_read_as_utf8():
+    # Many archivers write UTF-8 names without flagging them; zipfile would read CP437.
+    archive = corpus.zip_of({"M__rz.pdf": corpus.pdf_bytes("z")}).replace(b"M__rz.pdf", "März.pdf".encode())
+    (found,) = discovered(corpus.message("x", [corpus.attachment("a.zip", "application/zip", archive)]))
+    assert found.declared_name == "März.pdf"
