@@ -275,7 +275,7 @@ def collect_for_bot(project: Project, bot: BotDefinition, run_id: str,
     results: dict[str, Any] = {}
     for name in sources or bot.sources:
         try:
-            source = build_source(project, name, documents_dir)
+            source = build_source(project, name, documents_dir, bot.collect)
             results[name] = collect(source, project.queue, bot.name,
                                     project_dir=project.settings.project_dir)
         except Exception as exc:  # noqa: BLE001 - reported per source; the run goes on
