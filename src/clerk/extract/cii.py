@@ -105,6 +105,12 @@ class _CiiReader:
         def amount(tag: str, default: Decimal | None = ZERO) -> Decimal | None:
             return self.read.decimal(node, f"ram:{tag}", tag, default)
 
+        def required(tag: str) -> Decimal:
+            # BT-109, BT-112, BT-115 are mandatory (BR-13 .. BR-15): absent is not 0
+            if self.read.text(node, f"ram:{tag}") is None:
+                raise ExtractionError("missing_field", f"{tag} is missing")
+            return amount(tag)
+
         # TaxTotalAmount may appear twice (document and tax currency, BT-110/BT-111);
         # absent, the tax is not stated (None), which is not the same as 0.
         # Chosen in Python, not by putting the (untrusted) currency into an XPath.
@@ -112,9 +118,9 @@ class _CiiReader:
         tax = self.read.decimal(tax_nodes[0], "self::*", "TaxTotalAmount", None) if tax_nodes else None
         return Totals(
             line_net=amount("LineTotalAmount", None), charges=amount("ChargeTotalAmount"),
-            allowances=amount("AllowanceTotalAmount"), net=amount("TaxBasisTotalAmount"),
-            tax=tax, gross=amount("GrandTotalAmount"), prepaid=amount("TotalPrepaidAmount"),
-            rounding=amount("RoundingAmount"), payable=amount("DuePayableAmount"),
+            allowances=amount("AllowanceTotalAmount"), net=required("TaxBasisTotalAmount"),
+            tax=tax, gross=required("GrandTotalAmount"), prepaid=amount("TotalPrepaidAmount"),
+            rounding=amount("RoundingAmount"), payable=required("DuePayableAmount"),
         )
 
     def tax_breakdown(self, root: etree._Element) -> tuple[TaxSubtotal, ...]:

@@ -112,12 +112,17 @@ def _totals(root: etree._Element, tax: Decimal | None) -> Totals:
     def amount(tag: str, default: Decimal | None = ZERO) -> Decimal | None:
         return _read.decimal(total, f"cbc:{tag}", tag, default)
 
+    def required(tag: str) -> Decimal:
+        # BT-109, BT-112, BT-115 are mandatory (BR-13 .. BR-15): absent is not 0
+        if _read.text(total, f"cbc:{tag}") is None:
+            raise ExtractionError("missing_field", f"{tag} is missing")
+        return amount(tag)
+
     return Totals(
         line_net=amount("LineExtensionAmount", None), allowances=amount("AllowanceTotalAmount"),
-        charges=amount("ChargeTotalAmount"), net=amount("TaxExclusiveAmount"), tax=tax,
-        gross=amount("TaxInclusiveAmount"), prepaid=amount("PrepaidAmount"),
-        rounding=amount("PayableRoundingAmount"), payable=_read.decimal(total, "cbc:PayableAmount", "payable", None)
-        or ZERO,
+        charges=amount("ChargeTotalAmount"), net=required("TaxExclusiveAmount"), tax=tax,
+        gross=required("TaxInclusiveAmount"), prepaid=amount("PrepaidAmount"),
+        rounding=amount("PayableRoundingAmount"), payable=required("PayableAmount"),
     )
 
 
