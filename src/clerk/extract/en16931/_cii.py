@@ -70,7 +70,8 @@ LINE = Group(
 ROOT = Group("BG-0", "/*", {
     "BT-1": "rsm:ExchangedDocument/ram:ID", "BT-2": f"rsm:ExchangedDocument/ram:IssueDateTime/{DATE}",
     "BT-3": "rsm:ExchangedDocument/ram:TypeCode", "BT-5": f"{SETTLEMENT}/ram:InvoiceCurrencyCode",
-    "BT-6": f"{SETTLEMENT}/ram:TaxCurrencyCode", "BT-7": f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString",
+    "BT-6": f"{SETTLEMENT}/ram:TaxCurrencyCode",
+    "BT-7": f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString",
     "BT-8": f"{SETTLEMENT}/ram:ApplicableTradeTax/ram:DueDateTypeCode",
     "BT-9": f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/{DATE}",
     "BT-10": f"{AGREEMENT}/ram:BuyerReference", "BT-20": f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:Description",

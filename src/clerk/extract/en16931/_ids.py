@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from types import ModuleType
 
 from clerk.extract.en16931._core import Breach, nodes_at
@@ -35,6 +36,7 @@ def _vat_module(country: str) -> ModuleType | None:
     return _modules[country]
 
 
+@lru_cache(maxsize=4096)   # a supplier's identifiers come back on every invoice
 def vat_id_valid(value: str) -> bool | None:
     """True/False by stdnum; None when stdnum has no module for the prefix's country."""
     compact = "".join(value.split()).upper()
@@ -45,6 +47,7 @@ def vat_id_valid(value: str) -> bool | None:
     return bool(module.is_valid(compact) or module.is_valid(compact[2:]))
 
 
+@lru_cache(maxsize=4096)
 def iban_valid(value: str) -> bool | None:
     from stdnum import iban
 

@@ -42,14 +42,25 @@ class Binding:
 class TermNode:
     """One occurrence of a group: its terms' texts and its sub-groups."""
 
-    __slots__ = ("children", "group", "path", "values")
+    __slots__ = ("_element", "_names", "_parent", "_path", "children", "group", "values")
 
-    def __init__(self, group: Group, path: str, values: dict[str, str | None],
-                 children: dict[str, list[TermNode]]):
+    def __init__(self, group: Group, element: etree._Element, parent: TermNode | None, names: _PathNames,
+                 values: dict[str, str | None], children: dict[str, list[TermNode]]):
         self.group = group
-        self.path = path
         self.values = values
         self.children = children
+        self._element, self._parent, self._names = element, parent, names
+        self._path: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The element path of this occurrence (worked out only when a finding needs it)."""
+        if self._path is None:
+            if self._parent is None:
+                self._path = self._names.step(self._element)
+            else:
+                self._path = f"{self._parent.path}/{self._names.path(self._element, self._parent._element)}"
+        return self._path
 
     def text(self, term: str) -> str | None:
         return self.values.get(term)
@@ -78,14 +89,20 @@ class TermNode:
         return self.children.get(group_id, [])
 
 
-_compiled: dict[tuple[str, int], etree.XPath] = {}
+_compiled: dict[int, tuple[tuple[tuple[str, etree.XPath], ...], tuple[tuple[Group, etree.XPath], ...]]] = {}
 
 
-def _xpath(expression: str, binding: Binding) -> etree.XPath:
-    key = (expression, id(binding))
-    compiled = _compiled.get(key)
+def _compiled_group(group: Group, binding: Binding) -> tuple[tuple[tuple[str, etree.XPath], ...],
+                                                             tuple[tuple[Group, etree.XPath], ...]]:
+    """The group's term and sub-group XPaths, compiled once (compiling costs more than
+    evaluating; bindings are module constants, so their ids are stable)."""
+    compiled = _compiled.get(id(group))
     if compiled is None:
-        compiled = _compiled[key] = etree.XPath(expression, namespaces=dict(binding.namespaces), smart_strings=False)
+        def xpath(expression: str) -> etree.XPath:
+            return etree.XPath(expression, namespaces=dict(binding.namespaces), smart_strings=False)
+        compiled = _compiled[id(group)] = (
+            tuple((term, xpath(expression)) for term, expression in group.terms.items()),
+            tuple((sub, xpath(sub.xpath)) for sub in group.groups))
     return compiled
 
 
@@ -126,17 +143,19 @@ class _PathNames:
         return "/".join(reversed(steps))
 
 
-def _read(element: etree._Element, group: Group, path: str, binding: Binding, names: _PathNames) -> TermNode:
-    values = {term: _first_text(_xpath(expression, binding)(element)) for term, expression in group.terms.items()}
+def _read(element: etree._Element, group: Group, parent: TermNode | None, binding: Binding,
+          names: _PathNames) -> TermNode:
+    terms, groups = _compiled_group(group, binding)
+    values = {term: _first_text(xpath(element)) for term, xpath in terms}
     children: dict[str, list[TermNode]] = {}
-    for sub in group.groups:
-        found = _xpath(sub.xpath, binding)(element)
-        children[sub.id] = [_read(hit, sub, f"{path}/{names.path(hit, element)}", binding, names)
+    node = TermNode(group, element, parent, names, values, children)
+    for sub, xpath in groups:
+        found = xpath(element)
+        children[sub.id] = [_read(hit, sub, node, binding, names)
                             for hit in (found if isinstance(found, list) else ()) if isinstance(hit, etree._Element)]
-    return TermNode(group, path, values, children)
+    return node
 
 
 def read_view(root: etree._Element, binding: Binding) -> TermNode:
     """The business-term tree of ``root`` under ``binding``."""
-    names = _PathNames(binding)
-    return _read(root, binding.root, names.step(root), binding, names)
+    return _read(root, binding.root, None, binding, _PathNames(binding))
