@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 
 from lxml import etree
 
 from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party
+from clerk.testing._cii_elements import CiiElements
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -16,24 +15,8 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
 
 El = etree._Element
-
-
-def _ram(parent: El, tag: str, text: object | None = None, **attrib: str) -> El:
-    element = etree.SubElement(parent, f"{{{RAM}}}{tag}", attrib)
-    if text is not None:
-        element.text = str(text)
-    return element
-
-
-def _amount(parent: El, tag: str, value: Decimal, currency: str | None = None) -> El:
-    attrib = {"currencyID": currency} if currency else {}
-    return _ram(parent, tag, f"{value:.2f}", **attrib)
-
-
-def _date(parent: El, tag: str, value: date) -> None:
-    holder = _ram(parent, tag)
-    stamp = etree.SubElement(holder, f"{{{UDT}}}DateTimeString", format="102")
-    stamp.text = value.strftime("%Y%m%d")
+_elements = CiiElements(RAM, UDT)
+_ram, _amount, _date = _elements.ram, _elements.amount, _elements.date
 
 
 def _party(parent: El, role: str, party: Party) -> None:

@@ -3,34 +3,20 @@ CII D13B names), the format German suppliers sent before Factur-X / ZUGFeRD 2.""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from lxml import etree
 
 from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party
+from clerk.testing._cii_elements import CiiElements
 
 RSM = "urn:ferd:CrossIndustryDocument:invoice:1p0"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
 UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15"
 PROFILE = "urn:ferd:CrossIndustryDocument:invoice:1p0:comfort"
 El = etree._Element
-
-
-def _ram(parent: El, tag: str, text: object | None = None, **attrib: str) -> El:
-    element = etree.SubElement(parent, f"{{{RAM}}}{tag}", attrib)
-    if text is not None:
-        element.text = str(text)
-    return element
-
-
-def _amount(parent: El, tag: str, value: Decimal, currency: str) -> El:
-    return _ram(parent, tag, f"{value:.2f}", currencyID=currency)
-
-
-def _date(parent: El, tag: str, value: date) -> None:
-    stamp = etree.SubElement(_ram(parent, tag), f"{{{UDT}}}DateTimeString", format="102")
-    stamp.text = value.strftime("%Y%m%d")
+_elements = CiiElements(RAM, UDT)
+_ram, _amount, _date = _elements.ram, _elements.amount, _elements.date
 
 
 def _party(parent: El, role: str, party: Party) -> None:
