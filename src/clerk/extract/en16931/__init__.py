@@ -13,9 +13,31 @@ syntax bindings of UBL and CII (``_ubl.py``, ``_cii.py``) that only the
 extractors know.
 """
 
-from clerk.extract.en16931._run import RuleBreach, check_document, checked_extraction
-from clerk.extract.en16931.catalogue import DEFAULT_SEVERITY, RULE_TEXTS
-from clerk.extract.en16931.settings import En16931Settings
 
-__all__ = ["DEFAULT_SEVERITY", "RULE_TEXTS", "En16931Settings", "RuleBreach", "check_document",
-           "checked_extraction"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Loaded on first use: a bot's config needs only the settings, not lxml and the rules
+_HOMES = {
+    "RuleBreach": "clerk.extract.en16931._run", "check_document": "clerk.extract.en16931._run",
+    "checked_extraction": "clerk.extract.en16931._run",
+    "DEFAULT_SEVERITY": "clerk.extract.en16931.catalogue", "RULE_TEXTS": "clerk.extract.en16931.catalogue",
+    "En16931Settings": "clerk.extract.en16931.settings",
+}
+__all__ = sorted(_HOMES)
+
+if TYPE_CHECKING:
+    from clerk.extract.en16931._run import RuleBreach, check_document, checked_extraction
+    from clerk.extract.en16931.catalogue import DEFAULT_SEVERITY, RULE_TEXTS
+    from clerk.extract.en16931.settings import En16931Settings
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'clerk.extract.en16931' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
