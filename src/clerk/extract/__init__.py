@@ -9,8 +9,9 @@ config) does not load the extractors, the sandbox and OCR.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from clerk.extract._lazy import lazy_attributes
 
 _HOMES = {
     "Content": "clerk.extract.base", "Extraction": "clerk.extract.base", "Extractor": "clerk.extract.base",
@@ -37,10 +38,4 @@ if TYPE_CHECKING:
     from clerk.extract.templates import OrderMapping, PdfTemplate, load_templates
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'clerk.extract' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from lxml import etree
 
 from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party

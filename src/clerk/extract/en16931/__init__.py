@@ -16,8 +16,9 @@ extractors know.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from clerk.extract._lazy import lazy_attributes
 
 # Loaded on first use: a bot's config needs only the settings, not lxml and the rules
 _HOMES = {
@@ -34,10 +35,4 @@ if TYPE_CHECKING:
     from clerk.extract.en16931.settings import En16931Settings
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'clerk.extract.en16931' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
