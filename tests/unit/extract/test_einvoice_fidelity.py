@@ -103,11 +103,12 @@ def test_ubl_tax_note_under_another_scheme_is_not_a_vat_id(session):
     assert session.extract(data).record.seller.tax_id is None
 
 
-def test_cii_without_a_tax_total_has_tax_not_stated(session):
+@pytest.mark.parametrize("writer", [cii_xml, ubl_xml], ids=["cii", "ubl"])
+def test_without_a_tax_total_tax_is_not_stated(session, writer):
     invoice = _invoice()
     stated = invoice.totals
     untaxed = invoice.model_copy(update={"totals": stated.model_copy(update={"tax": None})})
-    extraction = session.extract(cii_xml(untaxed))
+    extraction = session.extract(writer(untaxed))
     assert extraction.record.totals.tax is None
     assert extraction.confidence["totals.tax"] == 0.0
     # BR-CO-15 without BT-110: the total with VAT must equal the total without
