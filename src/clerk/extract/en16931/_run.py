@@ -17,6 +17,7 @@ from clerk.extract.en16931.settings import En16931Settings
 from clerk.models.finding import Finding, Severity
 
 RULE = "en16931"
+MAX_PER_RULE = 25   # a document breaking one rule on every one of 100 000 lines is reported, not stored whole
 _BINDINGS: dict[str, Binding] = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": UBL,
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": UBL,
@@ -45,14 +46,22 @@ def check_document(root: etree._Element, settings: En16931Settings | None = None
     if binding is None or not settings.enabled:
         return ()
     document = read_view(root, binding)
-    findings: dict[tuple[str, str], Finding] = {}
+    findings: dict[tuple[str, str | None], Finding] = {}
+    counts: dict[str, int] = {}
     for check in CHECKS:
         for rule, path in check(document):
             severity = settings.level(rule)
             if severity is None or (rule, path) in findings:
                 continue
-            findings[(rule, path)] = Finding(code=rule, severity=severity, message=f"[{rule}] {RULE_TEXTS[rule]}",
-                                             field=path, rule=RULE)
+            counts[rule] = counts.get(rule, 0) + 1
+            if counts[rule] <= MAX_PER_RULE:
+                findings[(rule, path)] = Finding(code=rule, severity=severity, field=path, rule=RULE,
+                                                 message=f"[{rule}] {RULE_TEXTS[rule]}")
+    for rule, count in counts.items():
+        if count > MAX_PER_RULE:
+            first = findings[next(key for key in findings if key[0] == rule)]
+            findings[(rule, None)] = first.model_copy(update={
+                "field": None, "message": f"{first.message} ({count - MAX_PER_RULE} more places not listed)"})
     return tuple(findings.values())
 
 

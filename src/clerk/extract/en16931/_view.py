@@ -120,6 +120,19 @@ class _PathNames:
 
     def __init__(self, binding: Binding):
         self.prefixes = {uri: prefix for prefix, uri in binding.namespaces.items()}
+        # parent -> child -> (position among same-tag siblings, how many): counted once
+        # per parent, so paths for many findings among many lines stay linear
+        self._positions: dict[etree._Element, dict[etree._Element, tuple[int, int]]] = {}
+
+    def _position(self, parent: etree._Element, element: etree._Element) -> tuple[int, int]:
+        positions = self._positions.get(parent)
+        if positions is None:
+            by_tag: dict[str, list[etree._Element]] = {}
+            for child in parent:
+                by_tag.setdefault(child.tag, []).append(child)
+            positions = self._positions[parent] = {
+                child: (index + 1, len(same)) for same in by_tag.values() for index, child in enumerate(same)}
+        return positions[element]
 
     def name(self, element: etree._Element) -> str:
         qname = etree.QName(element)
@@ -130,9 +143,8 @@ class _PathNames:
         parent = element.getparent()
         if parent is None:
             return "/" + self.name(element)
-        same = [sibling for sibling in parent if sibling.tag == element.tag]
-        position = f"[{same.index(element) + 1}]" if len(same) > 1 else ""
-        return f"{self.name(element)}{position}"
+        index, count = self._position(parent, element)
+        return f"{self.name(element)}[{index}]" if count > 1 else self.name(element)
 
     def path(self, element: etree._Element, stop: etree._Element) -> str:
         steps = []

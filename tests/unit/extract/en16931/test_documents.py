@@ -120,3 +120,15 @@ def test_a_bad_iban_and_vat_id_become_warnings_at_their_element():
     assert set(findings) == {"iban_invalid", "vat_id_invalid"}
     assert findings["iban_invalid"].field.endswith("ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
     assert findings["vat_id_invalid"].severity is Severity.WARNING
+
+
+def test_one_rule_broken_on_many_lines_is_listed_25_times_then_counted():
+    editor = EInvoiceEditor(rich_document("ubl"))
+    line = editor.elements(("BG-25",))[1]
+    for _ in range(58):
+        line.addnext(etree.fromstring(etree.tostring(line)))
+    editor.drop("BT-153", chain=("BG-25",), index=None)
+    names = [f for f in check_document(editor.root) if f.code == "BR-25"]
+    assert len(names) == 26
+    assert names[24].field == "/ubl:Invoice/cac:InvoiceLine[25]/cac:Item/cbc:Name"
+    assert names[25].field is None and names[25].message.endswith("(35 more places not listed)")
