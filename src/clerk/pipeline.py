@@ -66,9 +66,11 @@ class BotPipeline:
     @cached_property
     def extract_settings(self):  # noqa: ANN201 - ExtractSettings
         from clerk.extract import ExtractSettings
+        from clerk.validation.settings import ValidationSettings
 
         templates = self.project.settings.project_dir / "config" / "templates"
-        return ExtractSettings(templates_dir=templates if templates.is_dir() else None)
+        return ExtractSettings(templates_dir=templates if templates.is_dir() else None,
+                               en16931=ValidationSettings(**self.bot.validation).en16931)
 
     @cached_property
     def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)
@@ -143,12 +145,12 @@ class BotPipeline:
                                    "low_confidence": _low_confidence(extraction.confidence)})
 
     def _extraction_findings(self, extraction) -> list[dict[str, Any]]:  # noqa: ANN001
-        """Fields read from a scan with low confidence: shown to the reviewer, and
-        the record goes to review when such a field is one that must be right."""
+        """Fields read from a scan with low confidence, and what an e-invoice breaks of
+        EN 16931: shown to the reviewer; an error sends the record to review."""
         from clerk.extract.ocr import ocr_findings
 
         return [finding.model_dump(mode="json")
-                for finding in ocr_findings(extraction, self.extract_settings.ocr)]
+                for finding in (*ocr_findings(extraction, self.extract_settings.ocr), *extraction.findings)]
 
     def validate(self, queue: WorkQueue, lease: Lease) -> Lease:
         from clerk.pipeline_validation import validate_item

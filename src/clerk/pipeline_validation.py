@@ -80,8 +80,8 @@ def validate_item(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Leas
 
 
 def _kept_findings(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Findings of earlier steps (OCR confidence) are not the rules' to drop."""
-    return [f for f in (row["findings"] or []) if str(f.get("rule") or "").startswith("ocr")]
+    """Findings of earlier steps (OCR confidence, EN 16931 on the document) are not the rules' to drop."""
+    return [f for f in (row["findings"] or []) if str(f.get("rule") or "").startswith(("ocr", "en16931"))]
 
 
 def approval_route(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease:

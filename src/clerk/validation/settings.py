@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from clerk.extract.en16931.settings import En16931Settings
 from clerk.models.invoice import Invoice
 
 DEFAULT_REQUIRED_FIELDS = (
@@ -114,6 +115,7 @@ class ValidationSettings(BaseModel):
     quantity: Tolerance = Tolerance()
     match_supplier_by_name: bool = True
     suppliers: dict[str, SupplierOverride] = Field(default_factory=dict)
+    en16931: En16931Settings = En16931Settings()   # [validation.en16931]: EN 16931 rules on e-invoices
 
     @field_validator("required_fields")
     @classmethod
