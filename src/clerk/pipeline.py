@@ -49,8 +49,7 @@ class BotPipeline:
     # -- shared, built on first use ------------------------------------------------
     @cached_property
     def erp_settings(self) -> ErpSettings:
-        return with_bot_overrides(self.project.settings.erp, self.bot.erp,
-                                  self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml")
+        return with_bot_overrides(self.project.settings.erp, self.bot.erp, self.bot_file)
 
     @cached_property
     def connector(self) -> ErpConnector:
@@ -66,11 +65,21 @@ class BotPipeline:
     @cached_property
     def extract_settings(self):  # noqa: ANN201 - ExtractSettings
         from clerk.extract import ExtractSettings
-        from clerk.validation.settings import ValidationSettings
 
         templates = self.project.settings.project_dir / "config" / "templates"
         return ExtractSettings(templates_dir=templates if templates.is_dir() else None,
-                               en16931=ValidationSettings(**self.bot.validation).en16931)
+                               en16931=self.validation_settings.en16931)
+
+    @cached_property
+    def validation_settings(self):  # noqa: ANN201 - ValidationSettings
+        """The bot's [validation] table, typed (a bad key names the bot file)."""
+        from clerk.validation.settings import bot_validation_settings
+
+        return bot_validation_settings(self.bot.validation, str(self.bot_file))
+
+    @property
+    def bot_file(self) -> Path:
+        return self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml"
 
     @cached_property
     def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)

@@ -38,14 +38,11 @@ def queue_duplicates_for(queue: WorkQueue):  # noqa: ANN201 - QueueDuplicates
 
 def build_validation(pipeline: BotPipeline) -> tuple[Any, Any]:
     from clerk.validation import ValidationContext, ValidationEngine, builtin_rules, load_rules
-    from clerk.validation.settings import bot_validation_settings
 
     builtin = builtin_rules()
     keywords = pipeline.project.settings.project_dir / "keywords"
     user_rules = load_rules(keywords, reserved={spec.name for spec in builtin}) if keywords.is_dir() else []
-    settings = bot_validation_settings(
-        pipeline.bot.validation,
-        str(pipeline.project.settings.project_dir / "bots" / f"{pipeline.bot.name}.toml"))
+    settings = pipeline.validation_settings
     context = ValidationContext.for_run(settings, connector=pipeline.connector,
                                         queue_duplicates=queue_duplicates_for(pipeline.project.queue))
     return ValidationEngine(builtin + list(user_rules)), context
