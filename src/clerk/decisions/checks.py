@@ -70,7 +70,9 @@ class RecordChecks:
         engine, run_context = self.pipeline.validation
         context = ValidationContext.for_run(run_context.settings, connector=self.pipeline.connector,
                                             queue_duplicates=run_context.queue_duplicates)
-        outcome = engine.validate(invoice, context.for_item(row["id"]))
+        # An item already in the ERP is not its own duplicate (as on replay).
+        erp_id = (row.get("erp_ref") or {}).get("id")
+        outcome = engine.validate(invoice, context.for_item(row["id"], erp_id))
         decision = decide(outcome)
         findings = [f.model_dump(mode="json") for f in decision.findings] + _kept_findings(row)
         facts = erp_facts(self.pipeline, queue, invoice)

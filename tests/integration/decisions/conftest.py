@@ -196,8 +196,11 @@ def validated_item(live: Live, invoice, bot: str = BOT) -> int:  # noqa: ANN001
     for other in leases:
         if other is not lease:
             queue.release(other)
+    from clerk.pipeline import idempotency_key
+
     record = {"record_type": "invoice", **invoice.model_dump(mode="json")}
-    lease = queue.advance(lease, ItemState.EXTRACTED, record=record)
+    lease = queue.advance(lease, ItemState.EXTRACTED, record=record,
+                          idempotency_key=idempotency_key(bot, lease.document_key))
     checked = live.app.state.web.decisions.checks(bot).check(queue, queue.get(item_id), invoice)
     if checked.blocking:
         queue.advance(lease, ItemState.NEEDS_REVIEW, findings=checked.findings,

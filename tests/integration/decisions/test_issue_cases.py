@@ -34,17 +34,7 @@ def _state(live, item_id: int) -> str:  # noqa: ANN001
 
 
 def _item_with_key(live, kind: str) -> int:  # noqa: ANN001
-    from clerk.pipeline import idempotency_key
-    from sqlalchemy import update
-
-    from clerk.store.schema import work_items
-
-    item_id = validated_item(live, invoice_of(kind))
-    row = live.project.queue.get(item_id)
-    with live.project.store.write() as conn:   # the key the extract step writes
-        conn.execute(update(work_items).where(work_items.c.id == item_id).values(
-            idempotency_key=idempotency_key(row["bot"], row["document_key"])))
-    return item_id
+    return validated_item(live, invoice_of(kind))
 
 
 def test_bank_account_change_accepted_on_the_page_waits_for_treasury_and_call_back(
