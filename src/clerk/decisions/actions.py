@@ -13,6 +13,7 @@ from clerk.queue import ItemState
 MAX_TEXT = 4000
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+StepId = Annotated[int | None, Field(ge=1, le=2**53)]
 
 
 class _Action(BaseModel):
@@ -36,19 +37,25 @@ class Accept(_Action):
 
 
 class RejectItem(_Action):
+    """End the item: it will never be posted (a reason is required)."""
+
     kind: Literal["reject"] = "reject"
     reason: Text = ""
 
 
 class ApproveStep(_Action):
+    """Approve an open step (``step_id``; default: the one the actor may decide)."""
+
     kind: Literal["approve_step"] = "approve_step"
-    step_id: int | None = Field(None, ge=1, le=2**53)
+    step_id: StepId = None
     reason: Text | None = None
 
 
 class RejectStep(_Action):
+    """Reject at an open step: the item ends rejected (a reason is required)."""
+
     kind: Literal["reject_step"] = "reject_step"
-    step_id: int | None = Field(None, ge=1, le=2**53)
+    step_id: StepId = None
     reason: Text = ""
 
 
@@ -61,6 +68,8 @@ class Reassign(_Action):
 
 
 class Comment(_Action):
+    """A note for colleagues and auditors; the item does not move."""
+
     kind: Literal["comment"] = "comment"
     body: Text = ""
 

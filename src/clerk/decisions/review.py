@@ -108,7 +108,7 @@ def correct(svc: DecisionService, actor: Actor, item_id: int, action: Correct) -
                            needs_confirmation=tuple(confirm))
         state, steps = _onward(svc, conn, actor, {**row, "findings": checked.findings}, record,
                                checked, values, confirm=corrections_to_confirm(conn, item_id),
-                               overridden=[])
+                               overridden=[], corrected=True)
     return Outcome(item_id=item_id, action="correct", state=state, findings=views(checked.findings),
                    changes=diff, steps=steps, needs_confirmation=tuple(confirm))
 
@@ -122,7 +122,7 @@ def _dedupe_key(record: Any) -> str | None:
 
 def _onward(svc: DecisionService, conn: Connection, actor: Actor, row: dict[str, Any], record: Any,
             checked: Checked, values: dict[str, Any], *, confirm: list[str],
-            overridden: list[str]) -> tuple[ItemState, tuple[str, ...]]:
+            overridden: list[str], corrected: bool) -> tuple[ItemState, tuple[str, ...]]:
     """Out of review: to the plan's approvers, or on to the worker."""
     bot = svc.bot(row["bot"])
     plan, budget = plan_for(svc.queue.store, svc.budgets, bot, row, record, checked.facts,
@@ -135,7 +135,7 @@ def _onward(svc: DecisionService, conn: Connection, actor: Actor, row: dict[str,
         return ItemState.AWAITING_APPROVAL, tuple(step.name for step in plan.steps)
     # Nobody to ask: a corrected record is validated (the worker routes it through
     # the policy again); an accepted one without blocking findings is approved.
-    target = ItemState.VALIDATED if "record" in values else ItemState.APPROVED
+    target = ItemState.VALIDATED if corrected else ItemState.APPROVED
     move(conn, svc.queue.audit, item_id=row["id"], from_state=ItemState.NEEDS_REVIEW,
          to_state=target, now=svc.queue.clock(), actor=actor.username, values=values,
          data={"plan": plan.describe()})
@@ -158,7 +158,7 @@ def accept(svc: DecisionService, actor: Actor, item_id: int, action: Accept) -> 
         values = {"findings": findings, "review_status": ReviewStatus.VERIFIED.value}
         state, steps = _onward(svc, conn, actor, {**row, "findings": findings}, record, checked,
                                values, confirm=corrections_to_confirm(conn, item_id),
-                               overridden=checked.blocking)
+                               overridden=checked.blocking, corrected=False)
     return Outcome(item_id=item_id, action="accept", state=state, findings=views(findings),
                    steps=steps)
 
