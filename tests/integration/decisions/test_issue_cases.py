@@ -116,3 +116,23 @@ def test_shipped_bots_answer_on_the_inbox_and_item_pages(live):  # noqa: ANN001
     assert client.get("/inbox").status_code == 200
     page = client.get(f"/items/{item_id}")
     assert page.status_code == 200 and "total_mismatch" in page.text
+
+
+def test_a_correction_is_revalidated_in_the_request_and_its_findings_shown(live):  # noqa: ANN001
+    from tests.integration.decisions.conftest import NEW_IBAN
+
+    item_id = _item_with_key(live, "total_mismatch")
+    totals = live.project.queue.get(item_id)["record"]["totals"]
+    right = str(__import__("decimal").Decimal(totals["net"]) + __import__("decimal").Decimal(totals["tax"]))
+    client = live.login("ann")
+    answer = client.post(f"/items/{item_id}/correct", data={
+        "csrf_token": live.csrf(client), "f:totals.gross": right, "f:totals.payable": right,
+        "f:seller.iban": NEW_IBAN})
+    assert answer.status_code == 303
+    row = live.project.queue.get(item_id)
+    # The total is right now; the new bank account is what the rules find, at once.
+    assert row["state"] == "needs_review"
+    assert [f["code"] for f in row["findings"] if f["severity"] == "error"] == ["bank_account_changed"]
+    page = client.get(answer.headers["location"]).text
+    assert "bank_account_changed" in page and "total_mismatch</code>" not in page
+    assert NEW_IBAN in page
