@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clerk.decisions import ACTIONS, Action, RecordInvalid
@@ -80,16 +81,21 @@ def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=
 
 @router.post("/items/{item_id}/actions", name="api_item_action")
 def act(request: Request, item_id: int, body: ItemAction,
-        viewer: Viewer = guard("api_item_action", api=True)) -> dict[str, Any]:
+        viewer: Viewer = guard("api_item_action", api=True)) -> Any:
     web = request.app.state.web
     try:
         outcome = web.decisions.decide(web.actor(viewer, "api"), item_id, body.decision())
     except RecordInvalid as exc:
-        raise HTTPException(422, {"fields": exc.fields}) from None
+        return _invalid(exc.message, exc.fields)
     except ValidationError as exc:
-        raise HTTPException(422, {"fields": {".".join(map(str, e["loc"])): e["msg"]
-                                             for e in exc.errors()}}) from None
+        return _invalid("the action is not valid", {".".join(map(str, e["loc"])): e["msg"]
+                                                    for e in exc.errors()})
     return {"item": item_id, **outcome.model_dump(mode="json", exclude={"item_id"})}
+
+
+def _invalid(message: str, fields: dict[str, str]) -> JSONResponse:
+    """422 naming each field that is wrong, as JSON (not a repr of a dict)."""
+    return JSONResponse({"error": message, "fields": fields}, status_code=422)
 
 
 @router.get("/runs", name="api_runs")

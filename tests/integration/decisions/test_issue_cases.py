@@ -136,3 +136,16 @@ def test_a_correction_is_revalidated_in_the_request_and_its_findings_shown(live)
     page = client.get(answer.headers["location"]).text
     assert "bank_account_changed" in page and "total_mismatch</code>" not in page
     assert NEW_IBAN in page
+
+
+def test_the_api_names_the_fields_of_an_invalid_correction(live):  # noqa: ANN001
+    import httpx
+
+    item_id = _item_with_key(live, "total_mismatch")
+    headers = {"Authorization": f"Bearer {live.token('ann')}"}
+    with httpx.Client(base_url=live.url, headers=headers) as api:
+        answer = api.post(f"/api/v1/items/{item_id}/actions",
+                          json={"action": "correct", "fields": {"totals.gross": "fifty"}})
+    assert answer.status_code == 422
+    assert list(answer.json()["fields"]) == ["totals.gross"]
+    assert live.project.queue.get(item_id)["state"] == "needs_review"
