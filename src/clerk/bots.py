@@ -33,6 +33,8 @@ class BotDefinition(BaseModel):
     review: dict[str, Any] = Field(default_factory=dict)
     validation: dict[str, Any] = Field(default_factory=dict)
     approval: dict[str, Any] = Field(default_factory=dict)
+    duties: dict[str, Any] = Field(default_factory=dict, description="separation of duties: "
+                                   "clerk.decisions.DutySettings")
     concurrency: int = Field(1, ge=1)
     collect: CollectSettings = Field(default_factory=CollectSettings)   # kinds of attachment taken
 

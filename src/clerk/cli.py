@@ -106,17 +106,17 @@ def queue_retry(item_ids: Annotated[list[int] | None, typer.Argument()] = None,
                 actor: Annotated[str, typer.Option(envvar="USER")] = "operator",
                 as_json: JsonOpt = False) -> None:
     """Re-run items as new items that keep their place; by id or in bulk."""
-    from clerk.queue.people import retry, retry_where
+    from clerk.decisions import Retry
+    from clerk.queue.people import rerunnable
 
     if not item_ids and state is None and since is None:
         console.print("[red]name item ids, or --state/--since for a bulk retry[/red]")
         raise typer.Exit(2)
     with open_from(project, config) as proj:
-        if item_ids:
-            created = [retry(proj.queue, item_id, actor=actor) for item_id in item_ids]
-        else:
-            created = retry_where(proj.queue, actor=actor, state=state,
-                                  since=parse_since(since) if since else None, bot=bot)
+        ids = item_ids or rerunnable(proj.queue, state=state, bot=bot,
+                                     since=parse_since(since) if since else None)
+        outcomes = _decisions(proj).decide_many(_cli_actor(actor), ids, Retry())
+        created = [outcome.new_item for outcome in outcomes]
     if as_json:
         _print_json({"new_items": created})
     else:
@@ -128,13 +128,28 @@ def queue_retry(item_ids: Annotated[list[int] | None, typer.Argument()] = None,
 def queue_requeue(item_ids: list[int], project: ProjectOpt = Path("."), config: ConfigOpt = None,
                   actor: Annotated[str, typer.Option(envvar="USER")] = "operator",
                   reason: Annotated[str | None, typer.Option()] = None) -> None:
-    """Send items waiting for people back to machine work at the step they stopped."""
-    from clerk.queue.people import requeue
+    """Send items back to machine work: one waiting for a reviewer to its rules
+    again, a failed one to the step it failed at."""
+    from clerk.decisions import Requeue
 
     with open_from(project, config) as proj:
-        for item_id in item_ids:
-            state = requeue(proj.queue, item_id, actor=actor, reason=reason)
-            console.print(f"item {item_id} -> {state.value}")
+        for outcome in _decisions(proj).decide_many(_cli_actor(actor), item_ids,
+                                                    Requeue(reason=reason)):
+            console.print(f"item {outcome.item_id} -> {outcome.state.value}")
+
+
+def _cli_actor(name: str):  # noqa: ANN202 - clerk.decisions.Actor
+    """Whoever has the project's shell acts as its operator (named for the audit)."""
+    from clerk.decisions import Actor
+
+    return Actor(username=name, roles=frozenset({"operator"}), via="cli")
+
+
+def _decisions(proj):  # noqa: ANN001, ANN202 - Project -> DecisionService
+    from clerk.bots import load_bots
+    from clerk.decisions import DecisionService
+
+    return DecisionService(proj, load_bots(proj.settings.project_dir))
 
 
 @queue_app.command("stats")

@@ -82,12 +82,13 @@ def _kept_findings(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def approval_route(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease:
-    """Clean records go to the approvers the bot's policy names (the steps and
-    the move written in one transaction by the review package), else to posting."""
-    if pipeline.bot.approval:
-        from clerk.review.hooks import route_approval
+    """Clean records go to the approvers the bot's policy and its separation of
+    duties name (the steps and the move written in one transaction by the review
+    package), else to posting. Asked for every bot: a corrected supplier needs a
+    second person even where no policy is configured."""
+    from clerk.review.hooks import route_approval
 
-        moved = route_approval(pipeline, queue, lease)
-        if moved is not None:
-            return moved
+    moved = route_approval(pipeline, queue, lease)
+    if moved is not None:
+        return moved
     return queue.advance(lease, ItemState.POSTING)

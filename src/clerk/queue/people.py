@@ -54,6 +54,13 @@ def retry(queue: WorkQueue, item_id: int, *, actor: str, reason: str | None = No
 def retry_where(queue: WorkQueue, *, actor: str, state: ItemState | None = None,
                 since: datetime | None = None, bot: str | None = None) -> list[int]:
     """Bulk re-run; returns the new item ids."""
+    return [retry(queue, item_id, actor=actor)
+            for item_id in rerunnable(queue, state=state, since=since, bot=bot)]
+
+
+def rerunnable(queue: WorkQueue, *, state: ItemState | None = None,
+               since: datetime | None = None, bot: str | None = None) -> list[int]:
+    """Ids of current items a bulk retry would re-run, in id order."""
     query = select(wi.id).where(wi.superseded_by.is_(None),
                                 wi.state.in_([s.value for s in RERUNNABLE]))
     if state is not None:
@@ -63,8 +70,7 @@ def retry_where(queue: WorkQueue, *, actor: str, state: ItemState | None = None,
     if bot is not None:
         query = query.where(wi.bot == bot)
     with queue.store.read() as conn:
-        ids = list(conn.scalars(query.order_by(wi.id)))
-    return [retry(queue, item_id, actor=actor) for item_id in ids]
+        return list(conn.scalars(query.order_by(wi.id)))
 
 
 def requeue(queue: WorkQueue, item_id: int, *, actor: str, to_state: ItemState | None = None,

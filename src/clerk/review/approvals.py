@@ -91,20 +91,28 @@ def steps_of(conn: Connection, item_id: int) -> list[dict[str, Any]]:
 
 
 def _group_members(conn: Connection) -> dict[str, set[str]]:
+    """Members of each ``group:<name>`` and each ``role:<name>`` (admins hold every role)."""
+    from clerk.review.settings import ROLES
+
     members: dict[str, set[str]] = {}
-    for row in conn.execute(select(users.c.username, users.c.groups)
+    for row in conn.execute(select(users.c.username, users.c.groups, users.c.roles)
                             .where(users.c.disabled.is_(False))):
         for group in filter(None, row.groups.split(",")):
             members.setdefault(group, set()).add(row.username)
+        roles = set(filter(None, row.roles.split(",")))
+        for role in ROLES if "admin" in roles else roles:
+            members.setdefault(f"role:{role}", set()).add(row.username)
     return members
 
 
 def expand(approvers: list[str], members: dict[str, set[str]]) -> set[str]:
-    """Usernames named by a step: plain names and ``group:<name>`` entries."""
+    """Usernames named by a step: plain names, ``group:<name>`` and ``role:<name>``."""
     names: set[str] = set()
     for entry in approvers:
         if entry.startswith("group:"):
             names |= members.get(entry[6:], set())
+        elif entry.startswith("role:"):
+            names |= members.get(entry, set())
         else:
             names.add(entry)
     return names
@@ -148,31 +156,37 @@ def _choose_step(conn: Connection, capacity: Capacity, item_id: int,
     return options[0]
 
 
-def _check_four_eyes(conn: Connection, item_id: int, username: str, four_eyes: bool) -> None:
-    from clerk.review.decisions import correctors
+def _check_duties(conn: Connection, item_id: int, username: str, on_behalf: str | None,
+                  separate_duties: bool) -> None:
+    """Whoever corrected or accepted the record approves none of its steps, in
+    their own name or for someone else; one person approves one step."""
+    from clerk.decisions.duties import approvers_so_far, barred
 
-    if four_eyes and username in correctors(conn, item_id):
-        raise ApprovalRefused("four eyes: whoever corrected the record may not approve it")
-    earlier = conn.scalar(select(approval_decisions.c.id).where(
-        approval_decisions.c.item_id == item_id, approval_decisions.c.actor == username))
-    if four_eyes and earlier:
-        raise ApprovalRefused("four eyes: one person approves one step of a record")
+    if not separate_duties:
+        return
+    excluded = barred(conn, item_id)
+    if username in excluded or on_behalf in excluded:
+        raise ApprovalRefused("separation of duties: whoever corrected or accepted the record "
+                              "may not approve it")
+    if username in approvers_so_far(conn, item_id):
+        raise ApprovalRefused("separation of duties: one person approves one step of a record")
 
 
 def approve(queue: WorkQueue, item_id: int, capacity: Capacity, *, reason: str | None = None,
-            step_id: int | None = None, four_eyes: bool = True) -> ItemState:
-    """Approve an open step; returns the item's state afterwards."""
+            step_id: int | None = None, separate_duties: bool = True) -> ItemState:
+    """Approve an open step; returns the item's state afterwards. People call
+    this through ``clerk.decisions`` (which reads the bot's duty settings)."""
     now = queue.clock()
     with queue.store.write() as conn:
         _lock_waiting_item(conn, item_id)
         step, on_behalf = _choose_step(conn, capacity, item_id, step_id)
-        _check_four_eyes(conn, item_id, capacity.user.username, four_eyes)
+        _check_duties(conn, item_id, capacity.user.username, on_behalf, separate_duties)
         _record(conn, step, capacity.user.username, on_behalf, "approved", reason, now)
         queue.audit.append(conn, actor=capacity.user.username, action="approval_given",
                            item_id=item_id, at=now,
                            data={"step": step["name"], "on_behalf_of": on_behalf,
                                  "reason": reason})
-        if not _step_satisfied(conn, step):
+        if not _step_satisfied(conn, step, separate_duties):
             return ItemState.AWAITING_APPROVAL
         conn.execute(update(approval_steps).where(st.id == step["id"])
                      .values(status=APPROVED, closed_at=now))
@@ -185,10 +199,15 @@ def _record(conn, step, actor, on_behalf, decision, reason, now) -> None:  # noq
         decision=decision, reason=reason, at=now))
 
 
-def _step_satisfied(conn: Connection, step: dict[str, Any]) -> bool:
+def _step_satisfied(conn: Connection, step: dict[str, Any], separate_duties: bool) -> bool:
+    from clerk.decisions.duties import barred
+
     if step["mode"] == "any":
         return True
     required = expand(step["approvers"], _group_members(conn))
+    if separate_duties:
+        # Those barred from approving cannot be waited for.
+        required -= barred(conn, step["item_id"])
     decided = {row.on_behalf_of or row.actor for row in conn.execute(
         select(approval_decisions.c.actor, approval_decisions.c.on_behalf_of)
         .where(approval_decisions.c.step_id == step["id"],

@@ -16,7 +16,6 @@ from sqlalchemy import delete, func, select
 from clerk.models.invoice import Invoice
 from clerk.queue import ItemState, Lease, WorkQueue
 from clerk.review.approvals import open_approval
-from clerk.review.budget import plan_with_budget
 from clerk.review.policy import ApprovalPlan, ErpFacts
 from clerk.review.settings import approval_policy, web_settings
 from clerk.review.tables import approval_decisions, approval_steps
@@ -44,16 +43,22 @@ def erp_facts(pipeline: BotPipeline, queue: WorkQueue, invoice: Invoice) -> ErpF
 
 def _plan(pipeline: BotPipeline, queue: WorkQueue,
           lease: Lease) -> tuple[ApprovalPlan, list[dict[str, Any]] | None]:
-    """The plan, and the item's findings when the budget check changed them."""
+    """The plan (the policy's steps and the duty steps), and the item's findings
+    when the budget check changed them."""
+    from clerk.decisions.duties import corrections_to_confirm
+    from clerk.decisions.planning import plan_for
+
     row = queue.get(lease.item_id)
     record = {k: v for k, v in (row["record"] or {}).items() if k != "record_type"}
     invoice = Invoice.model_validate(record)
-    policy = approval_policy(pipeline.bot)
-    if not policy.rules:
+    with queue.store.read() as conn:
+        # A correction that asked for a second person is held to it on every path.
+        confirm = corrections_to_confirm(conn, lease.item_id)
+    if not approval_policy(pipeline.bot).rules and not confirm:
         return ApprovalPlan(), None
     budgets = web_settings(pipeline.project.settings.web).budgets
-    return plan_with_budget(queue.store, budgets, policy, row, invoice,
-                            erp_facts(pipeline, queue, invoice))
+    return plan_for(queue.store, budgets, pipeline.bot, row, invoice,
+                    erp_facts(pipeline, queue, invoice), confirm=confirm, overridden=[])
 
 
 def route_approval(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease | None:

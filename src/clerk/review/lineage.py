@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Connection, Text, cast, select
 
 from clerk.audit.events import as_utc
 from clerk.queue.inspect import item_history
-from clerk.review.decisions import comments_of
-from clerk.review.tables import approval_decisions, approval_steps
+from clerk.review.tables import approval_decisions, approval_steps, item_comments
 from clerk.store import Store
 from clerk.store.schema import work_items
 
@@ -104,3 +103,9 @@ def render_text(story: dict[str, Any]) -> list[str]:
               f"{e['action']}  {json.dumps(e['data'], ensure_ascii=False)[:160]}"
               for e in story["events"]]
     return lines
+
+
+def comments_of(conn: Connection, item_id: int) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(
+        select(item_comments).where(item_comments.c.item_id == item_id)
+        .order_by(item_comments.c.id))]

@@ -41,9 +41,5 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "api_audit": ("auditor",),
     "api_lineage": ("auditor",),
 }
-# Actions of the API carry their own, narrower role.
-API_ACTIONS: dict[str, tuple[str, ...]] = {
-    "correct": ("reviewer",), "accept": ("reviewer",), "reject": ("reviewer",),
-    "assign": ("reviewer",), "comment": ("reviewer", "approver"),
-    "approve_step": ("approver",), "reject_step": ("approver",),
-}
+# Each action of /api/v1/items/{id}/actions carries its own, narrower role:
+# clerk.decisions.ACTION_ROLES, checked by the decision service itself.

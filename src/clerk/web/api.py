@@ -6,33 +6,43 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from clerk.decisions import ACTIONS, Action, RecordInvalid
 from clerk.queue import ItemState
 from clerk.queue.inspect import list_items
-from clerk.review import decisions
-from clerk.review.approvals import approve, reject as reject_step
 from clerk.review.lineage import find_item, lineage
 from clerk.review.operations import recent_runs
-from clerk.review.record_form import model_for, parse_record
 from clerk.review.trail import search_events
-from clerk.web.access import API_ACTIONS
-from clerk.web.pages_review import capacity
 from clerk.web.security import Viewer, guard
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
 class ItemAction(BaseModel):
-    """One decision on an item. ``fields`` (dotted paths) for ``correct``."""
+    """One decision on an item: ``reason`` is the justification, the reason, the
+    note or the comment's text; ``fields`` (dotted paths) are a correction's."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["correct", "accept", "reject", "assign", "comment", "approve_step", "reject_step"]
+    action: Literal["correct", "accept", "reject", "assign", "comment", "approve_step",
+                    "reject_step"]
     reason: str | None = Field(None, max_length=4000)
     assignee: str | None = Field(None, max_length=100)
     fields: dict[str, str] = Field(default_factory=dict, max_length=2000)
-    step_id: int | None = None
+    step_id: int | None = Field(None, ge=1, le=2**53)
+
+    def decision(self) -> Action:
+        """The engine's typed action (the API's body is one flat object)."""
+        text = self.reason or ""
+        given = {"correct": {"fields": self.fields, "reason": self.reason},
+                 "accept": {"justification": text}, "reject": {"reason": text},
+                 "assign": {"assignee": self.assignee, "reason": self.reason},
+                 "comment": {"body": text},
+                 "approve_step": {"step_id": self.step_id, "reason": self.reason},
+                 "reject_step": {"step_id": self.step_id, "reason": text}}[self.action]
+        return ACTIONS.validate_python({"kind": self.action, **given})
 
 
 class RunRequest(BaseModel):
@@ -71,33 +81,21 @@ def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=
 
 @router.post("/items/{item_id}/actions", name="api_item_action")
 def act(request: Request, item_id: int, body: ItemAction,
-        viewer: Viewer = guard("api_item_action", api=True)) -> dict[str, Any]:
-    if not viewer.user.has(*API_ACTIONS[body.action]):
-        raise HTTPException(403, f"your role does not allow {body.action}")
+        viewer: Viewer = guard("api_item_action", api=True)) -> Any:
     web = request.app.state.web
-    queue, who = web.queue, viewer.name
-    if body.action == "correct":
-        row = queue.get(item_id)
-        record, errors = parse_record(model_for(row["record"]), row["record"] or {}, body.fields)
-        if record is None:
-            raise HTTPException(422, {"fields": errors})
-        decisions.correct(queue, item_id, who, record, reason=body.reason)
-    elif body.action == "accept":
-        decisions.approve_despite(queue, item_id, who, body.reason or "",
-                                  four_eyes=web.review_of(queue.get(item_id)["bot"]).four_eyes)
-    elif body.action == "reject":
-        decisions.reject(queue, item_id, who, body.reason or "")
-    elif body.action == "assign":
-        web.directory.get(body.assignee or who)
-        decisions.assign(queue, [item_id], body.assignee or who, who, reason=body.reason)
-    elif body.action == "comment":
-        decisions.comment(queue, item_id, who, body.reason or "")
-    elif body.action == "approve_step":
-        approve(queue, item_id, capacity(request, viewer), reason=body.reason, step_id=body.step_id)
-    else:
-        reject_step(queue, item_id, capacity(request, viewer), reason=body.reason or "",
-                    step_id=body.step_id)
-    return {"item": item_id, "state": queue.get(item_id)["state"]}
+    try:
+        outcome = web.decisions.decide(web.actor(viewer, "api"), item_id, body.decision())
+    except RecordInvalid as exc:
+        return _invalid(exc.message, exc.fields)
+    except ValidationError as exc:
+        return _invalid("the action is not valid", {".".join(map(str, e["loc"])): e["msg"]
+                                                    for e in exc.errors()})
+    return {"item": item_id, **outcome.model_dump(mode="json", exclude={"item_id"})}
+
+
+def _invalid(message: str, fields: dict[str, str]) -> JSONResponse:
+    """422 naming each field that is wrong, as JSON (not a repr of a dict)."""
+    return JSONResponse({"error": message, "fields": fields}, status_code=422)
 
 
 @router.get("/runs", name="api_runs")

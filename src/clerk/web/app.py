@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class WebContext:
     limiter: LoginLimiter
     clock: Callable[[], datetime] = utc_now
     bots: dict[str, BotDefinition] = field(default_factory=dict)
+    connector_factory: Callable[[], Any] | None = None
 
     @property
     def queue(self):  # noqa: ANN201 - WorkQueue
@@ -75,6 +77,21 @@ class WebContext:
     def review_of(self, bot: str) -> ReviewSettings:
         return self.reviews().get(bot, ReviewSettings())
 
+    @cached_property
+    def decisions(self):  # noqa: ANN201 - DecisionService
+        """The one service every decision of a page or the API goes through."""
+        from clerk.decisions import DecisionService
+
+        return DecisionService(self.project, self.bots, budgets=self.settings.budgets,
+                               directory=self.directory, connector_factory=self.connector_factory)
+
+    def actor(self, viewer: Any, via: str) -> Any:
+        """The signed-in person as the decision service sees them."""
+        from clerk.decisions import Actor
+
+        return Actor(username=viewer.name, roles=viewer.user.roles, via=via,
+                     represents=frozenset(self.directory.represented_by(viewer.name, self.clock())))
+
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         viewer = getattr(request.state, "viewer", None)
         return self.templates.TemplateResponse(request, name, {"viewer": viewer, **context},
@@ -92,8 +109,10 @@ def _templates() -> Jinja2Templates:
 
 def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], datetime] | None = None,
                directory: UserDirectory | None = None,
-               bots: dict[str, BotDefinition] | None = None) -> FastAPI:
-    """The web app for one project. ``clock`` and ``directory`` are for tests."""
+               bots: dict[str, BotDefinition] | None = None,
+               connector_factory: Callable[[], Any] | None = None) -> FastAPI:
+    """The web app for one project. ``clock``, ``directory`` and
+    ``connector_factory`` (an ERP connection already open) are for tests."""
     from clerk.web import api, pages_audit, pages_auth, pages_ops, pages_review
 
     app = FastAPI(title="clerk", docs_url=None, redoc_url=None, openapi_url=None)
@@ -102,7 +121,8 @@ def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], d
         directory=directory or UserDirectory(project.store, project.audit),
         templates=_templates(), limiter=LoginLimiter(settings.login_attempts, settings.login_window_s),
         clock=clock or project.queue.clock,
-        bots=bots if bots is not None else load_bots(project.settings.project_dir))
+        bots=bots if bots is not None else load_bots(project.settings.project_dir),
+        connector_factory=connector_factory)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (pages_auth, pages_review, pages_ops, pages_audit, api):
         app.include_router(module.router)
@@ -135,6 +155,12 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(IllegalTransition)
     async def conflict(request: Request, exc: IllegalTransition) -> Response:
         return _error(request, 409, f"the item changed meanwhile: {exc}")
+
+    from clerk.decisions import ActionForbidden
+
+    @app.exception_handler(ActionForbidden)
+    async def forbidden(request: Request, exc: ActionForbidden) -> Response:
+        return _error(request, 403, exc.message)
 
     @app.exception_handler(BusinessException)
     async def refused(request: Request, exc: BusinessException) -> Response:

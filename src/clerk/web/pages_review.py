@@ -11,24 +11,21 @@ from typing import Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from pydantic import ValidationError
+
+from clerk.decisions import (
+    Accept, ApproveStep, Comment, Correct, Reassign, RecordInvalid, RejectItem, RejectStep,
+)
 from clerk.queue import ItemState
-from clerk.review import decisions
-from clerk.review.approvals import Capacity, approve, reject as reject_step, steps_of
+from clerk.review.approvals import Capacity, steps_of
 from clerk.review.inbox import COUNT_CAP, InboxFilter, approval_inbox, review_inbox, sla_badge
 from clerk.review.lineage import lineage
-from clerk.review.budget import plan_with_budget
-from clerk.review.policy import ErpFacts
-from clerk.review.record_form import form_fields, model_for, parse_record
-from clerk.review.settings import approval_policy
+from clerk.review.record_form import form_fields
 from clerk.web import render as doc
 from clerk.web.security import Viewer, guard
 
 router = APIRouter()
 FIELD_PREFIX = "f:"
-
-
-def _back(item_id: int, note: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/items/{item_id}{'?done=' + note if note else ''}", status_code=303)
 
 
 def capacity(request: Request, viewer: Viewer) -> Capacity:
@@ -57,10 +54,9 @@ async def bulk_assign(request: Request, viewer: Viewer = guard("bulk_assign")) -
     form = await request.form()
     ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and v.isdigit()][:500]
     target = str(form.get("assignee") or "")
-    assignee = viewer.name if target in {"", "me"} else target
-    if assignee != viewer.name:
-        request.app.state.web.directory.get(assignee)   # refuses an unknown user
-    decisions.assign(request.app.state.web.queue, ids, assignee, viewer.name)
+    web = request.app.state.web
+    action = Reassign(assignee=None if target in {"", "me"} else target[:100])
+    web.decisions.decide_many(web.actor(viewer, "web"), ids, action)
     return RedirectResponse("/inbox", status_code=303)
 
 
@@ -73,21 +69,12 @@ def _item_context(request: Request, item_id: int, viewer: Viewer) -> dict[str, A
     with web.project.store.read() as conn:
         steps = steps_of(conn, item_id)
     shown = doc.show(web.project.settings, row["payload"] or {}, web.settings.render_pages)
-    mine = {s["id"] for s, _ in _eligible(request, viewer, item_id)}
+    mine = {s["id"] for s in web.decisions.my_steps(web.actor(viewer, "web"), item_id)}
     sla = sla_badge(row["updated_at"], web.review_of(row["bot"]), web.clock()) \
         if row["state"] == ItemState.NEEDS_REVIEW.value else None
     return {"row": row, "story": story, "steps": steps, "shown": shown, "my_steps": mine,
             "fields": form_fields(row["record"]), "errors": {}, "sla": sla,
             "users": [u.username for u in web.directory.all() if not u.disabled]}
-
-
-def _eligible(request: Request, viewer: Viewer, item_id: int) -> list[Any]:
-    from clerk.review.approvals import eligible_steps
-
-    if not viewer.user.has("approver"):
-        return []
-    with request.app.state.web.project.store.read() as conn:
-        return eligible_steps(conn, capacity(request, viewer), [item_id])
 
 
 @router.get("/items/{item_id}", name="item")
@@ -107,65 +94,58 @@ def item_page(request: Request, item_id: int, page: int,
     return FileResponse(path, media_type="image/png")
 
 
+def _decide(request: Request, viewer: Viewer, item_id: int, action: Any) -> Response:
+    """Take the decision, then POST/redirect/GET to the item page, which shows what
+    came of it (a correction's new findings, the steps opened) at once: the
+    decision stored them before answering. Refusals go to the app's handlers."""
+    web = request.app.state.web
+    outcome = web.decisions.decide(web.actor(viewer, "web"), item_id, action)
+    return RedirectResponse(f"/items/{item_id}?done={DONE[action.kind]}-{outcome.state.value}",
+                            status_code=303)
+
+
+DONE = {"correct": "corrected", "accept": "accepted", "reject": "rejected", "assign": "assigned",
+        "comment": "commented", "approve_step": "approved", "reject_step": "rejected"}
+
+
 @router.post("/items/{item_id}/correct", name="item_correct")
 async def correct(request: Request, item_id: int, viewer: Viewer = guard("item_correct")) -> Response:
-    web = request.app.state.web
     form = await request.form()
     values = {k[len(FIELD_PREFIX):]: str(v) for k, v in form.multi_items()
               if k.startswith(FIELD_PREFIX) and isinstance(v, str)}
-    row = web.queue.get(item_id)
-    record, errors = parse_record(model_for(row["record"]), row["record"] or {}, values)
-    if record is None:
+    try:
+        action = Correct(fields=values, reason=str(form.get("reason") or "") or None)
+        return _decide(request, viewer, item_id, action)
+    except (RecordInvalid, ValidationError) as exc:
+        errors = exc.fields if isinstance(exc, RecordInvalid) else {"": "the form is too large"}
         context = _item_context(request, item_id, viewer)
         context.update(fields={**context["fields"], **values}, errors=errors)
-        return web.render(request, "item.html", status=422, done="", **context)
-    decisions.correct(web.queue, item_id, viewer.name, record, reason=str(form.get("reason") or ""))
-    return _back(item_id, "corrected")
+        return request.app.state.web.render(request, "item.html", status=422, done="", **context)
 
 
 @router.post("/items/{item_id}/accept", name="item_accept")
 def accept(request: Request, item_id: int, justification: str = Form(""),
            viewer: Viewer = guard("item_accept")) -> Response:
-    web = request.app.state.web
-    row = web.queue.get(item_id)
-    bot = web.bots.get(row["bot"])
-    plan = None
-    if bot is not None and row["record"]:
-        record = model_for(row["record"]).model_validate(
-            {k: v for k, v in row["record"].items() if k != "record_type"})
-        codes = {f.get("code") for f in row["findings"] or [] if isinstance(f, dict)}
-        # Without an ERP at hand: an unknown supplier is a first invoice by definition.
-        facts = ErpFacts(supplier_known="unknown_supplier" not in codes,
-                         first_invoice="unknown_supplier" in codes)
-        plan, _ = plan_with_budget(web.project.store, web.settings.budgets, approval_policy(bot),
-                                   row, record, facts)
-    decisions.approve_despite(web.queue, item_id, viewer.name, justification, plan=plan,
-                              four_eyes=web.review_of(row["bot"]).four_eyes)
-    return _back(item_id, "accepted")
+    return _decide(request, viewer, item_id, Accept(justification=justification[:4000]))
 
 
 @router.post("/items/{item_id}/reject", name="item_reject")
 def reject(request: Request, item_id: int, reason: str = Form(""),
            viewer: Viewer = guard("item_reject")) -> Response:
-    decisions.reject(request.app.state.web.queue, item_id, viewer.name, reason)
-    return _back(item_id, "rejected")
+    return _decide(request, viewer, item_id, RejectItem(reason=reason[:4000]))
 
 
 @router.post("/items/{item_id}/assign", name="item_assign")
 def assign(request: Request, item_id: int, assignee: str = Form(""), reason: str = Form(""),
            viewer: Viewer = guard("item_assign")) -> Response:
-    web = request.app.state.web
-    target = assignee.strip() or viewer.name
-    web.directory.get(target)
-    decisions.assign(web.queue, [item_id], target, viewer.name, reason=reason)
-    return _back(item_id, "assigned")
+    action = Reassign(assignee=assignee.strip()[:100] or None, reason=reason[:4000] or None)
+    return _decide(request, viewer, item_id, action)
 
 
 @router.post("/items/{item_id}/comment", name="item_comment")
 def comment(request: Request, item_id: int, body: str = Form(""),
             viewer: Viewer = guard("item_comment")) -> Response:
-    decisions.comment(request.app.state.web.queue, item_id, viewer.name, body)
-    return _back(item_id, "commented")
+    return _decide(request, viewer, item_id, Comment(body=body[:4000]))
 
 
 @router.get("/approvals", name="approvals")
@@ -175,25 +155,16 @@ def approvals(request: Request, viewer: Viewer = guard("approvals")) -> Response
     return web.render(request, "approvals.html", rows=rows)
 
 
-def _four_eyes(request: Request, item_id: int) -> bool:
-    web = request.app.state.web
-    bot = web.bots.get(web.queue.get(item_id)["bot"])
-    return approval_policy(bot).four_eyes if bot else True
-
-
 @router.post("/items/{item_id}/approve", name="approval_approve")
-def approval_approve(request: Request, item_id: int, reason: str = Form(""), step_id: int | None = Form(None),
+def approval_approve(request: Request, item_id: int, reason: str = Form(""),
+                     step_id: int | None = Form(None, ge=1, le=2**53),
                      viewer: Viewer = guard("approval_approve")) -> Response:
-    approve(request.app.state.web.queue, item_id, capacity(request, viewer),
-            reason=reason.strip()[:4000] or None, step_id=step_id,
-            four_eyes=_four_eyes(request, item_id))
-    return _back(item_id, "approved")
+    action = ApproveStep(step_id=step_id, reason=reason[:4000] or None)
+    return _decide(request, viewer, item_id, action)
 
 
 @router.post("/items/{item_id}/approval-reject", name="approval_reject")
 def approval_reject(request: Request, item_id: int, reason: str = Form(""),
-                    step_id: int | None = Form(None),
+                    step_id: int | None = Form(None, ge=1, le=2**53),
                     viewer: Viewer = guard("approval_reject")) -> Response:
-    reject_step(request.app.state.web.queue, item_id, capacity(request, viewer),
-                reason=reason[:4000], step_id=step_id)
-    return _back(item_id, "rejected")
+    return _decide(request, viewer, item_id, RejectStep(step_id=step_id, reason=reason[:4000]))

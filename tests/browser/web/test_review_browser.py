@@ -21,13 +21,13 @@ def _wrong_total(number: str):  # noqa: ANN202
     return right, wrong
 
 
-def test_reviewer_corrects_a_wrong_total(served, page_for):  # noqa: ANN001
+def test_reviewer_corrects_a_wrong_total(served_erp, erp_page_for):  # noqa: ANN001
     right, wrong = _wrong_total("B-100")
-    payload = served.document("B-100.pdf", plain_pdf(wrong, "acme"), "application/pdf")
-    item_id = served.item("b100", payload, {"record_type": "invoice", **wrong.model_dump(mode="json")},
+    payload = served_erp.document("B-100.pdf", plain_pdf(wrong, "acme"), "application/pdf")
+    item_id = served_erp.item("b100", payload, {"record_type": "invoice", **wrong.model_dump(mode="json")},
                           ItemState.NEEDS_REVIEW, TOTAL_MISMATCH, "total_mismatch")
-    page = page_for("rita")
-    page.goto(f"{served.url}/inbox")
+    page = erp_page_for("rita")
+    page.goto(f"{served_erp.url}/inbox")
     shot(page, "inbox")
     page.click(f"text=#{item_id}")
     page.wait_for_selector("img.page")
@@ -42,24 +42,27 @@ def test_reviewer_corrects_a_wrong_total(served, page_for):  # noqa: ANN001
     page.fill("input[name='f:issue_date']", right.issue_date.isoformat())
     page.fill("#correct input[name=reason]", "gross misread from the PDF")
     page.click("#correct button[type=submit]")
-    assert page.locator("#state").inner_text() == "extracted"
-    row = served.project.queue.get(item_id)
+    # Re-validated at once: clean, and an amount changed, so a second person confirms.
+    assert page.locator("#state").inner_text() == "awaiting_approval"
+    assert page.locator(".findings").inner_text() == "No findings."
+    row = served_erp.project.queue.get(item_id)
     assert row["record"]["totals"]["gross"] == "49.98" and row["record"]["record_type"] == "invoice"
     shot(page, "item-corrected")
 
 
-def test_reviewer_accepts_unknown_supplier_with_justification(served, page_for):  # noqa: ANN001
+def test_reviewer_accepts_unknown_supplier_with_justification(served_erp, erp_page_for):  # noqa: ANN001
     ghost = demo_invoice("GHOST", "G-1", [("PAPER-A4", "3", "4.20")])
-    payload = served.document("G-1.pdf", plain_pdf(ghost, "acme"), "application/pdf")
+    payload = served_erp.document("G-1.pdf", plain_pdf(ghost, "acme"), "application/pdf")
     finding = [{"code": "unknown_supplier", "severity": "error", "field": "seller.tax_id",
                 "message": "the ERP has no supplier GB980780684"}]
-    item_id = served.item("g1", payload, ghost.model_dump(mode="json"), ItemState.NEEDS_REVIEW,
+    item_id = served_erp.item("g1", payload, ghost.model_dump(mode="json"), ItemState.NEEDS_REVIEW,
                           finding, "unknown_supplier")
-    page = page_for("rob")
-    page.goto(f"{served.url}/items/{item_id}")
+    page = erp_page_for("rob")
+    page.goto(f"{served_erp.url}/items/{item_id}")
     page.fill("#accept textarea", "new supplier; contract 2026-17 signed by purchasing")
     page.click("#accept button[type=submit]")
-    assert page.locator("#state").inner_text() == "approved"
+    # An override waits for someone else's approval.
+    assert page.locator("#state").inner_text() == "awaiting_approval"
     shot(page, "item-accepted")
 
 
@@ -75,31 +78,31 @@ def test_reviewer_rejects(served, page_for):  # noqa: ANN001
     assert served.project.queue.get(item_id)["last_error"] == "duplicate of B-100"
 
 
-def test_approver_approves_and_auditor_sees_lineage(served, page_for):  # noqa: ANN001
+def test_approver_approves_and_auditor_sees_lineage(served_erp, erp_page_for):  # noqa: ANN001
     big = demo_invoice("ACME", "A-9", [("PAPER-A4", "2000", "4.20")])
-    payload = served.document("A-9.pdf", plain_pdf(big, "acme"), "application/pdf")
+    payload = served_erp.document("A-9.pdf", plain_pdf(big, "acme"), "application/pdf")
     payload["origin"] = {"message-id": "<a9@acme.example>", "subject": "Invoice A-9"}
-    item_id = served.item("a9", payload, big.model_dump(mode="json"), ItemState.NEEDS_REVIEW,
+    item_id = served_erp.item("a9", payload, big.model_dump(mode="json"), ItemState.NEEDS_REVIEW,
                           [{"code": "price_mismatch", "severity": "error", "message": "price"}], "price_mismatch")
-    reviewer = page_for("rob")
-    reviewer.goto(f"{served.url}/items/{item_id}")
+    reviewer = erp_page_for("rob")
+    reviewer.goto(f"{served_erp.url}/items/{item_id}")
     reviewer.fill("#accept textarea", "price agreed by phone")
     reviewer.click("#accept button[type=submit]")
     assert reviewer.locator("#state").inner_text() == "awaiting_approval"
-    dana = page_for("dana")
-    dana.goto(f"{served.url}/approvals")
+    dana = erp_page_for("dana")
+    dana.goto(f"{served_erp.url}/approvals")
     shot(dana, "approvals-inbox")
     dana.click(f"text=#{item_id}")
     dana.click("#approve button[type=submit]")
     assert dana.locator("#state").inner_text() == "approved"
-    auditor = page_for("audrey")
-    auditor.goto(f"{served.url}/audit/lineage?ref={item_id}")
+    auditor = erp_page_for("audrey")
+    auditor.goto(f"{served_erp.url}/audit/lineage?ref={item_id}")
     assert auditor.locator(".message-id").inner_text() == "<a9@acme.example>"
     assert payload["sha256"] in auditor.locator(".sha").inner_text()
     decisions = auditor.locator("#decisions").inner_text()
     assert "accepted_despite_findings" in decisions and "approval_given" in decisions
     shot(auditor, "lineage")
-    auditor.goto(f"{served.url}/audit")
+    auditor.goto(f"{served_erp.url}/audit")
     shot(auditor, "audit-trail")
 
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 from clerk.bots import BotDefinition
 from clerk.queue import ItemState
 from clerk.review.approvals import steps_of
@@ -20,13 +22,15 @@ BOTS = {"invoices": BotDefinition(name="invoices", approval={"rules": [
 
 
 @pytest.fixture
-def budget_app(project, clock, directory):
+def budget_app(project, clock, directory, erp_connector_factory):
     from clerk.web.app import create_app
 
     # 10 x 4.20 = 42.00 net, 49.98 gross, in November 2026 for cost center CC-7
     budgets = [Budget(cost_center="CC-7", period="2026-11", amount=Decimal(40))]
-    return create_app(project, WebSettings(secure_cookies=False, budgets=budgets), clock=clock,
-                      directory=directory, bots=BOTS)
+    app = create_app(project, WebSettings(secure_cookies=False, budgets=budgets), clock=clock,
+                     directory=directory, bots=BOTS, connector_factory=erp_connector_factory)
+    yield app
+    app.state.web.decisions.close()
 
 
 @pytest.mark.parametrize(("cost_center", "steps"), [("CC-7", ["head", "cfo"]), ("CC-8", ["head"])])

@@ -1,10 +1,15 @@
-"""The reviewer's pages over HTTP: inbox, item page, decisions."""
+"""The reviewer's pages over HTTP: inbox, item page, decisions (re-validated
+with a real Tryton's look-ups)."""
 
 from decimal import Decimal
+
+import pytest
 
 from clerk.queue import ItemState
 from tests.unit.review.conftest import invoice
 from tests.unit.web.conftest import csrf_of, item_in, login
+
+pytestmark = pytest.mark.integration
 
 
 def _wrong_total(queue, key="a", supplier_name=None):  # noqa: ANN001, ANN202
@@ -48,7 +53,12 @@ def test_correct_with_errors_then_valid(app, project, people):  # noqa: ANN001
                                                           "reason": "typo"})
     assert good.status_code == 303
     row = project.queue.get(item_id)
-    assert row["state"] == "extracted" and row["record"]["totals"]["gross"] == "49.98"
+    # Re-validated in the same request: clean; an amount changed (tolerance 0.00 by
+    # default), so a second person confirms before it can be posted.
+    assert row["state"] == "awaiting_approval" and row["record"]["totals"]["gross"] == "49.98"
+    page = client.get(good.headers["location"]).text
+    assert row["findings"] == [] and "No findings." in page
+    assert "correction confirmed by a second person" in page
 
 
 def test_accept_reject_comment(app, project, people):  # noqa: ANN001
@@ -60,7 +70,8 @@ def test_accept_reject_comment(app, project, people):  # noqa: ANN001
     refused = client.post(f"/items/{unknown}/accept", data={"csrf_token": token, "justification": ""})
     assert refused.status_code == 422
     client.post(f"/items/{unknown}/accept", data={"csrf_token": token, "justification": "new supplier, PO 7"})
-    assert project.queue.get(unknown)["state"] == "approved"
+    # An override never leaves without someone else's approval.
+    assert project.queue.get(unknown)["state"] == "awaiting_approval"
     client.post(f"/items/{other}/comment", data={"csrf_token": token, "body": "calling them"})
     client.post(f"/items/{other}/reject", data={"csrf_token": token, "reason": "duplicate"})
     assert project.queue.get(other)["state"] == "rejected"
