@@ -67,13 +67,14 @@ def _source_problems(settings: Settings) -> list[Problem]:
 
 
 def _bot_section_problems(bot, path: Path, project_dir: Path) -> list[Problem]:  # noqa: ANN001
-    """The bot's [review], [approval] and [validation] tables, each loaded by the
-    very function the web app, the escalation pass and the worker load it with."""
+    """The bot's [review], [approval], [validation] and [duties] tables, each loaded
+    by the very function the web app, the escalation pass and the worker use."""
+    from clerk.decisions.planning import duties_of
     from clerk.review.settings import approval_policy, load_review_settings
     from clerk.validation.settings import bot_validation_settings
 
     loaders = [lambda: load_review_settings(bot, project_dir), lambda: approval_policy(bot),
-               lambda: bot_validation_settings(bot.validation, str(path))]
+               lambda: bot_validation_settings(bot.validation, str(path)), lambda: duties_of(bot)]
     problems: list[Problem] = []
     for load in loaders:
         try:

@@ -21,7 +21,7 @@ from clerk.decisions.checks import RecordChecks
 from clerk.errors import IllegalTransition, ItemNotFound
 from clerk.project import Project
 from clerk.queue import ItemState
-from clerk.review.settings import Budget, review_settings
+from clerk.review.settings import Budget, load_review_settings
 from clerk.review.tables import item_comments
 from clerk.store.schema import work_items
 
@@ -60,7 +60,9 @@ class DecisionService:
         return bot
 
     def review_four_eyes(self, bot: str) -> bool:
-        return review_settings(self.bot(bot)).four_eyes if bot in self.bots else True
+        if bot not in self.bots:
+            return True
+        return load_review_settings(self.bot(bot), self.project.settings.project_dir).four_eyes
 
     def checks(self, bot: str) -> RecordChecks:
         if bot not in self._checks:
@@ -140,12 +142,15 @@ def _comment(svc: DecisionService, actor: Actor, item_id: int, action: Comment) 
 
 def _requeue(svc: DecisionService, actor: Actor, item_id: int, action: Requeue) -> Outcome:
     """Machine work again. An item waiting for a reviewer goes back to its rules
-    (never past them: that would skip review); a failed one resumes where it failed."""
+    (never past them: that would skip review); a failed one resumes where it failed.
+    One that left off while posting had passed its rules and approvals and may be in
+    the ERP already: it resumes posting, which looks in the ERP first."""
     from clerk.queue.people import requeue
 
     row = svc.queue.get(item_id)
     resumes = None
-    if row["state"] == ItemState.NEEDS_REVIEW.value:
+    left_off_posting = row["retry_state"] == ItemState.POSTING.value
+    if row["state"] == ItemState.NEEDS_REVIEW.value and not left_off_posting:
         resumes = ItemState.EXTRACTED if row["record"] else ItemState.COLLECTED
     state = requeue(svc.queue, item_id, actor=actor.username, to_state=resumes, reason=action.reason)
     return Outcome(item_id=item_id, action="requeue", state=state)

@@ -90,8 +90,8 @@ def requeue(queue: WorkQueue, item_id: int, *, actor: str, to_state: ItemState |
     return target
 
 
-# The machine steps in order: a requeue may go back, never ahead of where the
-# item left off (that would skip rules or approvals).
+# The machine steps in order: a requeue may go back, or to the rules, never
+# ahead of where the item left off (that would skip rules or approvals).
 _STEP_ORDER = [ItemState.COLLECTED, ItemState.EXTRACTED, ItemState.VALIDATED, ItemState.APPROVED,
                ItemState.POSTING]
 
@@ -103,7 +103,8 @@ def _refuse_skipping_ahead(item_id: int, left_off: ItemState | None, target: Ite
         # there and call it a duplicate of itself. Posting finds it first.
         raise IllegalTransition(item_id, "needs_review", f"{target.value} (it left off while "
                                 "posting; it can only resume posting, which looks in the ERP first)")
-    if _STEP_ORDER.index(target) > _STEP_ORDER.index(reached):
+    runs_the_rules = target in (ItemState.COLLECTED, ItemState.EXTRACTED)
+    if not runs_the_rules and _STEP_ORDER.index(target) > _STEP_ORDER.index(reached):
         raise IllegalTransition(item_id, "needs_review", f"{target.value} (it left off at "
                                 f"{reached.value}; a requeue cannot skip steps)")
 

@@ -49,9 +49,6 @@ class ReviewSettings(_Strict):
     four_eyes: bool = Field(True, description="whoever corrected an item may not approve it")
     escalate_to: list[str] = Field(default_factory=list, description="e-mail addresses; "
                                    "default: the group's members")
-    # Accepted so the shipped bots load; counted on the calendar by the SLA helper's change.
-    sla_business_hours: float | None = Field(None, gt=0)
-    calendar: str | None = None
 
     @field_validator("calendar", mode="before")
     @classmethod

@@ -68,6 +68,14 @@ def test_a_requeue_cannot_skip_ahead_of_where_the_item_stopped(queue):
     assert requeue(queue, item, actor="ops", to_state=ItemState.COLLECTED) == ItemState.COLLECTED
 
 
+def test_a_requeue_may_always_send_an_item_through_its_rules(queue):
+    item = queue.enqueue("bot", "doc-1", {"path": "x"}).item_id
+    lease = queue.lease("w1")[0]                      # stopped while extracting
+    queue.business_exception(lease, BusinessException("unreadable", "no text"))
+    assert queue.get(item)["retry_state"] == "collected"
+    assert requeue(queue, item, actor="ops", to_state=ItemState.EXTRACTED) == ItemState.EXTRACTED
+
+
 def test_no_decision_moves_a_reviewed_item_into_posting_unless_it_left_off_there(queue):
     item = queue.enqueue("bot", "doc-1", {"path": "x"}).item_id
     lease = queue.advance(queue.lease("w1")[0], ItemState.EXTRACTED)
