@@ -25,7 +25,8 @@ from clerk.project import Project
 from clerk.queue.work_queue import utc_now
 from clerk.review.settings import ReviewSettings, WebSettings, review_settings
 from clerk.review.users import UserDirectory
-from clerk.web.security import LoginLimiter, LoginRequired
+from clerk.review.login_throttle import LoginThrottle
+from clerk.web.security import LoginRequired
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -47,7 +48,7 @@ class WebContext:
     settings: WebSettings
     directory: UserDirectory
     templates: Jinja2Templates
-    limiter: LoginLimiter
+    throttle: LoginThrottle
     clock: Callable[[], datetime] = utc_now
     bots: dict[str, BotDefinition] = field(default_factory=dict)
 
@@ -99,7 +100,8 @@ def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], d
     app.state.web = WebContext(
         project=project, settings=settings,
         directory=directory or UserDirectory(project.store, project.audit),
-        templates=_templates(), limiter=LoginLimiter(settings.login_attempts, settings.login_window_s),
+        templates=_templates(),
+        throttle=LoginThrottle(project.store, settings.login_attempts, settings.login_window_s),
         clock=clock or project.queue.clock,
         bots=bots if bots is not None else load_bots(project.settings.project_dir))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -45,12 +45,12 @@ def login(request: Request, username: str = Form(max_length=100), password: str 
             not same_origin(request, web.settings.allowed_origins):
         return _login_page(request, "Your login form expired; please try again.", 403, next)
     client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{username.lower()}")
-    if web.limiter.blocked(*keys):
+    attempt = web.throttle.attempt(username, client, web.clock(),
+                                   lambda name: web.directory.authenticate(name, password))
+    if attempt.throttled:
         return _login_page(request, "Too many failed logins; wait a few minutes.", 429, next)
-    user = web.directory.authenticate(username.strip().lower(), password)
+    user = attempt.user
     if user is None:
-        web.limiter.failed(*keys)
         return _login_page(request, "Wrong username or password.", 401, next)
     token, _ = web.directory.open_session(user, now=web.clock(), hours=web.settings.session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
