@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from clerk.queue import ItemState
@@ -16,11 +16,15 @@ from clerk.review.lineage import find_item, lineage
 from clerk.review.operations import recent_runs
 from clerk.review.record_form import model_for, parse_record
 from clerk.review.trail import search_events
-from clerk.web.access import API_ACTIONS
+from clerk.web.access import API_ACTIONS, SEE_RECORDS
+from clerk.web.openapi_doc import ERROR_RESPONSES, api_document
 from clerk.web.pages_review import capacity
+from clerk.web.params import MAX_ID, ItemId, ItemIdQuery, Ref, limit
 from clerk.web.security import Viewer, guard
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
+# What a role without SEE_RECORDS sees of an item: its state, not its content.
+RECORD_FIELDS = {"payload", "record", "findings"}
 
 
 class ItemAction(BaseModel):
@@ -32,7 +36,7 @@ class ItemAction(BaseModel):
     reason: str | None = Field(None, max_length=4000)
     assignee: str | None = Field(None, max_length=100)
     fields: dict[str, str] = Field(default_factory=dict, max_length=2000)
-    step_id: int | None = None
+    step_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class RunRequest(BaseModel):
@@ -43,24 +47,21 @@ class RunRequest(BaseModel):
 
 @router.get("/openapi.json", name="api_openapi")
 def openapi(request: Request, viewer: Viewer = guard("api_openapi", api=True)) -> dict[str, Any]:
-    from fastapi.openapi.utils import get_openapi
-
-    from clerk.web.app import app_routes
-
-    routes = [r for r in app_routes(request.app) if str(getattr(r, "path", "")).startswith("/api/")]
-    return get_openapi(title="clerk", version="1", routes=routes)
+    return api_document(request.app)
 
 
 @router.get("/items", name="api_items")
-def items(request: Request, state: ItemState | None = None, bot: str | None = None,
-          limit: int = 50, viewer: Viewer = guard("api_items", api=True)) -> list[dict[str, Any]]:
-    found = list_items(request.app.state.web.project.store, state=state, bot=bot,
-                       limit=max(1, min(limit, 500)))
-    return [item.model_dump(mode="json", exclude={"payload"}) for item in found]
+def items(request: Request, state: ItemState | None = None,
+          bot: str | None = Query(None, max_length=100), limit: int = limit(50, 500),
+          viewer: Viewer = guard("api_items", api=True)) -> list[dict[str, Any]]:
+    """Items by queue order; their records and findings only for roles that read items."""
+    found = list_items(request.app.state.web.project.store, state=state, bot=bot, limit=limit)
+    hidden = {"payload"} if viewer.user.has(*SEE_RECORDS) else RECORD_FIELDS
+    return [item.model_dump(mode="json", exclude=hidden) for item in found]
 
 
 @router.get("/items/{item_id}", name="api_item")
-def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=True)) -> dict[str, Any]:
+def item(request: Request, item_id: ItemId, viewer: Viewer = guard("api_item", api=True)) -> dict[str, Any]:
     from fastapi.encoders import jsonable_encoder
 
     story = lineage(request.app.state.web.project.store, item_id)
@@ -70,7 +71,7 @@ def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=
 
 
 @router.post("/items/{item_id}/actions", name="api_item_action")
-def act(request: Request, item_id: int, body: ItemAction,
+def act(request: Request, item_id: ItemId, body: ItemAction,
         viewer: Viewer = guard("api_item_action", api=True)) -> dict[str, Any]:
     if not viewer.user.has(*API_ACTIONS[body.action]):
         raise HTTPException(403, f"your role does not allow {body.action}")
@@ -88,7 +89,7 @@ def act(request: Request, item_id: int, body: ItemAction,
     elif body.action == "reject":
         decisions.reject(queue, item_id, who, body.reason or "")
     elif body.action == "assign":
-        web.directory.get(body.assignee or who)
+        web.directory.assignable(body.assignee or who)
         decisions.assign(queue, [item_id], body.assignee or who, who, reason=body.reason)
     elif body.action == "comment":
         decisions.comment(queue, item_id, who, body.reason or "")
@@ -116,15 +117,16 @@ def start_run(request: Request, body: RunRequest,
 
 
 @router.get("/audit", name="api_audit")
-def audit(request: Request, item_id: int | None = None, actor: str | None = None,
-          action: str | None = None, limit: int = 200,
+def audit(request: Request, item_id: ItemIdQuery = None,
+          actor: str | None = Query(None, max_length=100),
+          action: str | None = Query(None, max_length=100), limit: int = limit(200, 1000),
           viewer: Viewer = guard("api_audit", api=True)) -> list[dict[str, Any]]:
     return search_events(request.app.state.web.project.store, item_id=item_id, actor=actor,
                          action=action, limit=limit)
 
 
 @router.get("/lineage/{ref}", name="api_lineage")
-def api_lineage(request: Request, ref: str, viewer: Viewer = guard("api_lineage", api=True)) -> dict[str, Any]:
+def api_lineage(request: Request, ref: Ref, viewer: Viewer = guard("api_lineage", api=True)) -> dict[str, Any]:
     from fastapi.encoders import jsonable_encoder
 
     store = request.app.state.web.project.store

@@ -13,7 +13,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -94,7 +96,7 @@ def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], d
                directory: UserDirectory | None = None,
                bots: dict[str, BotDefinition] | None = None) -> FastAPI:
     """The web app for one project. ``clock`` and ``directory`` are for tests."""
-    from clerk.web import api, pages_audit, pages_auth, pages_ops, pages_review
+    from clerk.web import api, api_docs, pages_audit, pages_auth, pages_ops, pages_review
 
     app = FastAPI(title="clerk", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = WebContext(
@@ -105,7 +107,7 @@ def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], d
         clock=clock or project.queue.clock,
         bots=bots if bots is not None else load_bots(project.settings.project_dir))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_review, pages_ops, pages_audit, api):
+    for module in (pages_auth, pages_review, pages_ops, pages_audit, api, api_docs):
         app.include_router(module.router)
     _install_handlers(app)
     return app
@@ -120,13 +122,27 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, "invalid input: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())[:2000],
+            detail=_invalid(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, _exc: Exception) -> Response:
+        # Starlette's last resort answers outside the middleware: the headers go on here.
+        from fastapi.responses import PlainTextResponse
+
+        return PlainTextResponse("internal error; the server log has the details", status_code=500,
+                                 headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/login?next={target}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)   # FastAPI's and Starlette's own (404, 405, 400)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(ItemNotFound)
@@ -150,11 +166,21 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 400, str(exc))
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _invalid(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Location, message and type only: the rejected input itself is not echoed back.
+    return [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")),
+             "type": str(e.get("type", ""))} for e in exc.errors()]
+
+
+def _error(request: Request, status: int, message: str,
+           detail: list[dict[str, Any]] | None = None) -> Response:
     from fastapi.responses import JSONResponse
 
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
+    if request.url.path.startswith("/api/v1/"):    # /api/docs is a page
+        body: dict[str, Any] = {"error": message}
+        if detail is not None:
+            body["detail"] = detail
+        return JSONResponse(body, status_code=status)
     return request.app.state.web.render(request, "error.html", status=status,
                                         status_code=status, message=message)
 

@@ -21,6 +21,7 @@ from clerk.review.policy import ErpFacts
 from clerk.review.record_form import form_fields, model_for, parse_record
 from clerk.review.settings import approval_policy
 from clerk.web import render as doc
+from clerk.web.params import AgeHours, DocumentPage, InboxPage, ItemId, StepIdForm, item_id_of
 from clerk.web.security import Viewer, guard
 
 router = APIRouter()
@@ -38,13 +39,13 @@ def capacity(request: Request, viewer: Viewer) -> Capacity:
 
 @router.get("/inbox", name="inbox")
 def inbox(request: Request, viewer: Viewer = guard("inbox"), bot: str = "", supplier: str = "",
-          reason: str = "", older_than_hours: float | None = None, assignee: str = "",
-          page: int = 1) -> Response:
+          reason: str = "", older_than_hours: AgeHours = None, assignee: str = "",
+          page: InboxPage = 1) -> Response:
     web = request.app.state.web
     f = InboxFilter(bot=bot or None, supplier=supplier[:100] or None, reason=reason or None,
                     older_than_hours=older_than_hours,
                     assignee=viewer.name if assignee == "me" else (assignee or None),
-                    page=max(1, min(page, 10_000)))
+                    page=page)
     rows, total = review_inbox(web.project.store, f, now=web.clock(), page_size=web.settings.page_size,
                                reviews=web.reviews(), default=web.review_of(""))
     return web.render(request, "inbox.html", rows=rows, total=total, capped=total > COUNT_CAP, f=f, assignee_param=assignee,
@@ -55,11 +56,10 @@ def inbox(request: Request, viewer: Viewer = guard("inbox"), bot: str = "", supp
 @router.post("/inbox/assign", name="bulk_assign")
 async def bulk_assign(request: Request, viewer: Viewer = guard("bulk_assign")) -> Response:
     form = await request.form()
-    ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and v.isdigit()][:500]
+    ids = [n for n in map(item_id_of, form.getlist("item")) if n is not None][:500]
     target = str(form.get("assignee") or "")
     assignee = viewer.name if target in {"", "me"} else target
-    if assignee != viewer.name:
-        request.app.state.web.directory.get(assignee)   # refuses an unknown user
+    request.app.state.web.directory.assignable(assignee)   # refuses anyone who cannot review
     decisions.assign(request.app.state.web.queue, ids, assignee, viewer.name)
     return RedirectResponse("/inbox", status_code=303)
 
@@ -91,13 +91,13 @@ def _eligible(request: Request, viewer: Viewer, item_id: int) -> list[Any]:
 
 
 @router.get("/items/{item_id}", name="item")
-def item(request: Request, item_id: int, viewer: Viewer = guard("item"), done: str = "") -> Response:
+def item(request: Request, item_id: ItemId, viewer: Viewer = guard("item"), done: str = "") -> Response:
     context = _item_context(request, item_id, viewer)
     return request.app.state.web.render(request, "item.html", done=done[:40], **context)
 
 
 @router.get("/items/{item_id}/pages/{page}.png", name="item_page")
-def item_page(request: Request, item_id: int, page: int,
+def item_page(request: Request, item_id: ItemId, page: DocumentPage,
               viewer: Viewer = guard("item_page")) -> Response:
     web = request.app.state.web
     payload = web.queue.get(item_id)["payload"] or {}
@@ -108,7 +108,7 @@ def item_page(request: Request, item_id: int, page: int,
 
 
 @router.post("/items/{item_id}/correct", name="item_correct")
-async def correct(request: Request, item_id: int, viewer: Viewer = guard("item_correct")) -> Response:
+async def correct(request: Request, item_id: ItemId, viewer: Viewer = guard("item_correct")) -> Response:
     web = request.app.state.web
     form = await request.form()
     values = {k[len(FIELD_PREFIX):]: str(v) for k, v in form.multi_items()
@@ -124,7 +124,7 @@ async def correct(request: Request, item_id: int, viewer: Viewer = guard("item_c
 
 
 @router.post("/items/{item_id}/accept", name="item_accept")
-def accept(request: Request, item_id: int, justification: str = Form(""),
+def accept(request: Request, item_id: ItemId, justification: str = Form(""),
            viewer: Viewer = guard("item_accept")) -> Response:
     web = request.app.state.web
     row = web.queue.get(item_id)
@@ -145,24 +145,23 @@ def accept(request: Request, item_id: int, justification: str = Form(""),
 
 
 @router.post("/items/{item_id}/reject", name="item_reject")
-def reject(request: Request, item_id: int, reason: str = Form(""),
+def reject(request: Request, item_id: ItemId, reason: str = Form(""),
            viewer: Viewer = guard("item_reject")) -> Response:
     decisions.reject(request.app.state.web.queue, item_id, viewer.name, reason)
     return _back(item_id, "rejected")
 
 
 @router.post("/items/{item_id}/assign", name="item_assign")
-def assign(request: Request, item_id: int, assignee: str = Form(""), reason: str = Form(""),
+def assign(request: Request, item_id: ItemId, assignee: str = Form(""), reason: str = Form(""),
            viewer: Viewer = guard("item_assign")) -> Response:
     web = request.app.state.web
-    target = assignee.strip() or viewer.name
-    web.directory.get(target)
+    target = web.directory.assignable(assignee.strip() or viewer.name).username
     decisions.assign(web.queue, [item_id], target, viewer.name, reason=reason)
     return _back(item_id, "assigned")
 
 
 @router.post("/items/{item_id}/comment", name="item_comment")
-def comment(request: Request, item_id: int, body: str = Form(""),
+def comment(request: Request, item_id: ItemId, body: str = Form(""),
             viewer: Viewer = guard("item_comment")) -> Response:
     decisions.comment(request.app.state.web.queue, item_id, viewer.name, body)
     return _back(item_id, "commented")
@@ -182,7 +181,7 @@ def _four_eyes(request: Request, item_id: int) -> bool:
 
 
 @router.post("/items/{item_id}/approve", name="approval_approve")
-def approval_approve(request: Request, item_id: int, reason: str = Form(""), step_id: int | None = Form(None),
+def approval_approve(request: Request, item_id: ItemId, reason: str = Form(""), step_id: StepIdForm = None,
                      viewer: Viewer = guard("approval_approve")) -> Response:
     approve(request.app.state.web.queue, item_id, capacity(request, viewer),
             reason=reason.strip()[:4000] or None, step_id=step_id,
@@ -191,8 +190,8 @@ def approval_approve(request: Request, item_id: int, reason: str = Form(""), ste
 
 
 @router.post("/items/{item_id}/approval-reject", name="approval_reject")
-def approval_reject(request: Request, item_id: int, reason: str = Form(""),
-                    step_id: int | None = Form(None),
+def approval_reject(request: Request, item_id: ItemId, reason: str = Form(""),
+                    step_id: StepIdForm = None,
                     viewer: Viewer = guard("approval_reject")) -> Response:
     reject_step(request.app.state.web.queue, item_id, capacity(request, viewer),
                 reason=reason[:4000], step_id=step_id)
