@@ -1,25 +1,30 @@
 """Login throttling that holds with parallel attempts and several web processes.
 
-How it decides (one instance per web app, counters in the store):
+How it decides (counters in the store, shared by every ``clerk serve``):
 
 - Every attempt is *counted before the password is checked*, by one atomic
-  upsert per key in the store. Fifty parallel guesses cannot all pass a
-  check-then-count gap, and every ``clerk serve`` process shares the counts.
-  A successful login takes its own count back, so only failures (and
-  attempts still in flight) use up the allowance.
-- Two counters per attempt, in fixed windows of ``window_s``:
-  ``address:<ip>`` allows ``attempts * ADDRESS_FACTOR`` per window, and
-  ``account:<name>`` (the normalised name) allows ``attempts``.
-- An address can therefore lock only itself, and lock at most
-  ``ADDRESS_FACTOR`` accounts per window. A locked account stays open to
-  the addresses that logged in to it before (``login_addresses``, for
-  ``KNOWN_FOR``): those get an allowance of their own, ``pair:<name>|<ip>``.
-  Someone guessing a person's password from elsewhere locks the account
-  for strangers, not for its owner at their usual desk.
+  upsert per key. Fifty parallel guesses cannot all pass a check-then-count
+  gap. A successful login takes its own count back, so only failures (and
+  attempts still in flight) use up an allowance. Windows are fixed, of
+  ``window_s`` seconds.
+- A stranger (a browser without a device cookie this account logged in
+  with) is counted twice: ``address:<ip>`` allows ``attempts *
+  ADDRESS_FACTOR`` per window, ``account:<name>`` (the normalised name)
+  allows ``attempts``. So guessing from many addresses locks the account,
+  and one address can lock itself and at most ``ADDRESS_FACTOR`` accounts.
+- A browser that logged in to the account before (its device cookie, kept
+  for ``KNOWN_FOR``) is counted on its own key, ``device:<hash>|<name>``,
+  with ``attempts`` per window, whatever the address and account counters
+  say. Someone guessing a person's password locks the account for
+  strangers only, never for its owner's own browser; and since the cookie
+  and not the address tells them apart, people behind one proxy or NAT
+  (one address for everyone) cannot be locked out all at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from clerk.audit.events import as_utc
-from clerk.review.tables import login_addresses, login_throttles
+from clerk.review.tables import login_devices, login_throttles
 from clerk.review.users import User, normalise_username
 from clerk.store import Store
 
@@ -39,11 +44,12 @@ KNOWN_FOR = timedelta(days=90)
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """The outcome: ``user`` when the password was right, ``throttled`` when
-    the password was not even checked."""
+    """``user`` when the password was right (then ``device`` is the device
+    cookie to set), ``throttled`` when the password was not even checked."""
 
     user: User | None
     throttled: bool
+    device: str | None = None
 
 
 class LoginThrottle:
@@ -54,42 +60,47 @@ class LoginThrottle:
         self.attempts = attempts
         self.window_s = window_s
 
-    def attempt(self, username: str, address: str, now: datetime,
+    def attempt(self, username: str, address: str, device: str | None, now: datetime,
                 check: Callable[[str], User | None]) -> LoginAttempt:
-        """Run ``check(normalised name)`` (the password check) only if the
-        allowance of this address and account permits; count it either way."""
+        """Run ``check(normalised name)`` (the password check) only if this
+        browser's or this address's and account's allowance permits."""
         name, address = normalise_username(username)[:100], address[:100]
-        taken = self._reserve(name, address, now)
+        device = device if device and 20 <= len(device) <= 100 else None
+        taken = self._reserve(name, address, device, now)
         if taken is None:
             return LoginAttempt(None, throttled=True)
         user = check(name)
-        if user is not None:
-            self._succeeded(name, address, taken, now)
-        return LoginAttempt(user, throttled=False)
+        if user is None:
+            return LoginAttempt(None, throttled=False)
+        device = device or secrets.token_urlsafe(32)
+        self._succeeded(name, _hash(device), taken, now)
+        return LoginAttempt(user, throttled=False, device=device)
 
-    def _reserve(self, name: str, address: str, now: datetime) -> list[str] | None:
+    def _reserve(self, name: str, address: str, device: str | None,
+                 now: datetime) -> list[str] | None:
         """The keys counted for this attempt, or None when it is refused."""
         at = now.timestamp()
         with self.store.write() as conn:
-            if _count(conn, f"address:{address}", at, self.window_s) > \
-                    self.attempts * ADDRESS_FACTOR:
-                return None
+            if device is not None and _known(conn, name, _hash(device), now):
+                key = f"device:{_hash(device)}|{name}"
+                return [key] if _count(conn, key, at, self.window_s) <= self.attempts else None
             keys = [f"address:{address}", f"account:{name}"]
-            if _count(conn, keys[1], at, self.window_s) <= self.attempts:
-                return keys
-            if not _known(conn, name, address, now):
+            if _count(conn, keys[0], at, self.window_s) > self.attempts * ADDRESS_FACTOR:
                 return None
-            keys.append(f"pair:{name}|{address}")
-            return keys if _count(conn, keys[2], at, self.window_s) <= self.attempts else None
+            return keys if _count(conn, keys[1], at, self.window_s) <= self.attempts else None
 
-    def _succeeded(self, name: str, address: str, keys: list[str], now: datetime) -> None:
+    def _succeeded(self, name: str, device_hash: str, keys: list[str], now: datetime) -> None:
         with self.store.write() as conn:
             conn.execute(update(login_throttles)
                          .where(login_throttles.c.key.in_(keys), login_throttles.c.attempts > 0)
                          .values(attempts=login_throttles.c.attempts - 1))
-            _upsert(conn, login_addresses, {"username": name, "address": address,
-                                            "last_success_at": now},
-                    ["username", "address"], {"last_success_at": now})
+            _upsert(conn, login_devices, {"username": name, "device_hash": device_hash,
+                                          "last_success_at": now},
+                    ["username", "device_hash"], {"last_success_at": now})
+
+
+def _hash(device: str) -> str:
+    return hashlib.sha256(device.encode()).hexdigest()
 
 
 def _count(conn: Connection, key: str, at: float, window_s: float) -> int:
@@ -114,7 +125,7 @@ def _upsert(conn: Connection, table, values: dict, keys: list[str], changes: dic
     return conn.execute(statement.returning(returning)).scalar_one()
 
 
-def _known(conn: Connection, name: str, address: str, now: datetime) -> bool:
-    last = conn.scalar(select(login_addresses.c.last_success_at).where(and_(
-        login_addresses.c.username == name, login_addresses.c.address == address)))
+def _known(conn: Connection, name: str, device_hash: str, now: datetime) -> bool:
+    last = conn.scalar(select(login_devices.c.last_success_at).where(and_(
+        login_devices.c.username == name, login_devices.c.device_hash == device_hash)))
     return last is not None and as_utc(last) > now - KNOWN_FOR

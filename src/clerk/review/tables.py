@@ -105,13 +105,13 @@ login_throttles = Table(     # migration 0006
     Column("window_start", Float, nullable=False),
     Column("attempts", Integer, nullable=False),
 )
-login_addresses = Table(     # migration 0006
-    "login_addresses", metadata,
+login_devices = Table(     # migration 0006
+    "login_devices", metadata,
     Column("username", String(100), primary_key=True),
-    Column("address", String(100), primary_key=True),
+    Column("device_hash", String(64), primary_key=True),
     Column("last_success_at", Time, nullable=False),
 )
 
-PEOPLE_TABLES = ["login_throttles", "login_addresses", "review_escalations", "approval_decisions",
+PEOPLE_TABLES = ["login_throttles", "login_devices", "review_escalations", "approval_decisions",
                  "approval_steps", "item_comments", "delegations", "api_tokens", "web_sessions",
                  "users"]

@@ -8,7 +8,8 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clerk.web.security import LOGIN_COOKIE, SESSION_COOKIE, Viewer, guard, same_origin
+from clerk.review.login_throttle import KNOWN_FOR
+from clerk.web.security import DEVICE_COOKIE, LOGIN_COOKIE, SESSION_COOKIE, Viewer, guard, same_origin
 
 router = APIRouter()
 
@@ -45,7 +46,7 @@ def login(request: Request, username: str = Form(max_length=100), password: str 
             not same_origin(request, web.settings.allowed_origins):
         return _login_page(request, "Your login form expired; please try again.", 403, next)
     client = request.client.host if request.client else "?"
-    attempt = web.throttle.attempt(username, client, web.clock(),
+    attempt = web.throttle.attempt(username, client, request.cookies.get(DEVICE_COOKIE), web.clock(),
                                    lambda name: web.directory.authenticate(name, password))
     if attempt.throttled:
         return _login_page(request, "Too many failed logins; wait a few minutes.", 429, next)
@@ -58,6 +59,10 @@ def login(request: Request, username: str = Form(max_length=100), password: str 
                         secure=web.settings.secure_cookies,
                         max_age=int(web.settings.session_hours * 3600), path="/")
     response.delete_cookie(LOGIN_COOKIE, path="/login")
+    # The browser's device cookie: the throttle lets it in while strangers are locked out.
+    response.set_cookie(DEVICE_COOKIE, attempt.device or "", httponly=True, samesite="strict",
+                        secure=web.settings.secure_cookies, max_age=int(KNOWN_FOR.total_seconds()),
+                        path="/login")
     return response
 
 

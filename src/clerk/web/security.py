@@ -22,6 +22,7 @@ from clerk.web.access import ACCESS
 
 SESSION_COOKIE = "clerk_session"
 LOGIN_COOKIE = "clerk_login"
+DEVICE_COOKIE = "clerk_device"
 
 
 class LoginRequired(Exception):

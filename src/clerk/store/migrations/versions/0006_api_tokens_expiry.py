@@ -1,6 +1,6 @@
 """API tokens get an expiry (existing ones: 90 days after they were issued),
 and the login throttle gets its tables: attempt counters per account and per
-address, and the addresses each account last logged in from.
+address, and the browsers (device cookies) each account logged in from.
 
 Revision ID: 0006
 Revises: 0005
@@ -36,21 +36,21 @@ def upgrade() -> None:
         batch.alter_column("expires_at", existing_type=Time, nullable=False)
     op.create_table(
         "login_throttles",
-        # "account:<name>", "address:<ip>" or "pair:<name>|<ip>".
+        # "account:<name>", "address:<ip>" or "device:<hash>|<name>".
         sa.Column("key", sa.String(400), primary_key=True),
         sa.Column("window_start", sa.Float, nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False),
     )
     op.create_table(
-        "login_addresses",
+        "login_devices",
         sa.Column("username", sa.String(100), primary_key=True),
-        sa.Column("address", sa.String(100), primary_key=True),
+        sa.Column("device_hash", sa.String(64), primary_key=True),
         sa.Column("last_success_at", Time, nullable=False),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("login_addresses")
+    op.drop_table("login_devices")
     op.drop_table("login_throttles")
     with op.batch_alter_table("api_tokens") as batch:
         batch.drop_index("ix_api_tokens_user_id")
