@@ -89,8 +89,8 @@ def act(request: Request, item_id: ItemId, body: ItemAction,
     elif body.action == "reject":
         decisions.reject(queue, item_id, who, body.reason or "")
     elif body.action == "assign":
-        web.directory.assignable(body.assignee or who)
-        decisions.assign(queue, [item_id], body.assignee or who, who, reason=body.reason)
+        target = web.directory.assignable(body.assignee or who).username
+        decisions.assign(queue, [item_id], target, who, reason=body.reason)
     elif body.action == "comment":
         decisions.comment(queue, item_id, who, body.reason or "")
     elif body.action == "approve_step":

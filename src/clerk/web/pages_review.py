@@ -59,7 +59,7 @@ async def bulk_assign(request: Request, viewer: Viewer = guard("bulk_assign")) -
     ids = [n for n in map(item_id_of, form.getlist("item")) if n is not None][:500]
     target = str(form.get("assignee") or "")
     assignee = viewer.name if target in {"", "me"} else target
-    request.app.state.web.directory.assignable(assignee)   # refuses anyone who cannot review
+    assignee = request.app.state.web.directory.assignable(assignee).username   # a reviewer, or 400
     decisions.assign(request.app.state.web.queue, ids, assignee, viewer.name)
     return RedirectResponse("/inbox", status_code=303)
 
