@@ -19,7 +19,7 @@ from clerk.review.trail import search_events
 from clerk.web.access import API_ACTIONS, SEE_RECORDS
 from clerk.web.openapi_doc import ERROR_RESPONSES, api_document
 from clerk.web.pages_review import capacity
-from clerk.web.params import MAX_ID, ItemId, ItemIdQuery, Ref, limit
+from clerk.web.params import MAX_ID, ItemId, ItemIdQuery, Limit500, Limit1000, Ref
 from clerk.web.security import Viewer, guard
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
@@ -36,7 +36,7 @@ class ItemAction(BaseModel):
     reason: str | None = Field(None, max_length=4000)
     assignee: str | None = Field(None, max_length=100)
     fields: dict[str, str] = Field(default_factory=dict, max_length=2000)
-    step_id: int | None = Field(None, ge=1, le=MAX_ID)
+    step_id: int | None = Field(None, ge=1, le=MAX_ID, strict=True)   # 1.0 is no step id
 
 
 class RunRequest(BaseModel):
@@ -52,7 +52,7 @@ def openapi(request: Request, viewer: Viewer = guard("api_openapi", api=True)) -
 
 @router.get("/items", name="api_items")
 def items(request: Request, state: ItemState | None = None,
-          bot: str | None = Query(None, max_length=100), limit: int = limit(50, 500),
+          bot: str | None = Query(None, max_length=100), limit: Limit500 = 50,
           viewer: Viewer = guard("api_items", api=True)) -> list[dict[str, Any]]:
     """Items by queue order; their records and findings only for roles that read items."""
     found = list_items(request.app.state.web.project.store, state=state, bot=bot, limit=limit)
@@ -119,7 +119,7 @@ def start_run(request: Request, body: RunRequest,
 @router.get("/audit", name="api_audit")
 def audit(request: Request, item_id: ItemIdQuery = None,
           actor: str | None = Query(None, max_length=100),
-          action: str | None = Query(None, max_length=100), limit: int = limit(200, 1000),
+          action: str | None = Query(None, max_length=100), limit: Limit1000 = 200,
           viewer: Viewer = guard("api_audit", api=True)) -> list[dict[str, Any]]:
     return search_events(request.app.state.web.project.store, item_id=item_id, actor=actor,
                          action=action, limit=limit)

@@ -8,27 +8,48 @@ never a database error (a 500). Routes annotate their parameters with these.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Form, Path, Query
+from pydantic import BeforeValidator
 
 MAX_ID = 2**63 - 1            # BIGINT, and SQLite's INTEGER
 MAX_HOURS = 24 * 366 * 100    # a century: older than any item
 MAX_PAGE = 10_000
 
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="a work item's id")]
-ItemIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a work item's id")]
-DocumentPage = Annotated[int, Path(ge=1, le=1000, description="a page of the document, from 1")]
-InboxPage = Annotated[int, Query(ge=1, le=MAX_PAGE)]
-AgeHours = Annotated[float | None, Query(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
-StepIdForm = Annotated[int | None, Form(ge=1, le=MAX_ID)]
+
+def _digits(value: object) -> object:
+    # pydantic would read "1.0", "+1", " 1" and "1_0" as 1: a URL's number is plain digits.
+    # A form's empty field means "not given" (None: refused where a number is required).
+    if value == "":
+        return None
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
+        raise ValueError("expected a whole number written with the digits 0-9")
+    return value
+
+
+def _decimal(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,6})?", value):
+        raise ValueError("expected a number like 12 or 1.5")
+    return value
+
+
+# After the FastAPI parameter in each Annotated: before it, the bounds leave the JSON schema.
+Digits = BeforeValidator(_digits)
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="a work item's id"), Digits]
+ItemIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a work item's id"), Digits]
+DocumentPage = Annotated[int, Path(ge=1, le=1000, description="a page of the document, from 1"), Digits]
+InboxPage = Annotated[int, Query(ge=1, le=MAX_PAGE), Digits]
+AgeHours = Annotated[float | None, Query(ge=0, le=MAX_HOURS, allow_inf_nan=False),
+                     BeforeValidator(_decimal)]
+StepIdForm = Annotated[int | None, Form(ge=1, le=MAX_ID), Digits]
+Limit500 = Annotated[int, Query(ge=1, le=500, description="at most this many (1-500)"), Digits]
+Limit1000 = Annotated[int, Query(ge=1, le=1000, description="at most this many (1-1000)"), Digits]
 Ref = Annotated[str, Path(min_length=1, max_length=200,
                           description="an item id or an ERP reference (number, id or key)")]
-
-
-def limit(default: int, most: int) -> object:
-    """A ``limit`` query parameter from 1 to ``most``."""
-    return Query(default, ge=1, le=most, description=f"at most this many (1-{most})")
 
 
 def item_id_of(value: object) -> int | None:

@@ -49,7 +49,9 @@ def _fuzz(operation, mode: GenerationMode, headers: dict, seen: list, failures: 
         except BaseExceptionGroup as group:   # schemathesis's FailureGroup: collected, all reported
             for failure in group.exceptions:
                 failures.append(f"{mode.value} {operation.label} -> {response.status_code}: "
-                                f"{type(failure).__name__}: {str(failure).splitlines()[0][:200]}")
+                                f"{type(failure).__name__}: {str(failure).splitlines()[0][:200]} "
+                                f"(path {case.path_parameters}, query {case.query}, "
+                                f"body {str(case.body)[:200]})")
 
     try:
         run()

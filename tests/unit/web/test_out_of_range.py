@@ -97,3 +97,15 @@ def test_a_lineage_reference_of_huge_or_unicode_digits_is_not_found(app, project
     for ref in (str(2**64), "\u00b2", "\u0663\u0663", "9" * 150):
         assert client.get(f"/api/v1/lineage/{ref}").status_code == 404, ref
         assert client.get("/audit/lineage", params={"ref": ref}).status_code == 404, ref
+
+
+def test_numbers_are_plain_digits_and_blank_filters_mean_none(app, project, people):  # noqa: ANN001
+    item_id = item_in(project.queue, ItemState.NEEDS_REVIEW)
+    client = login(app, "root")
+    for spelling in (f"{item_id}.0", f"+{item_id}", f" {item_id}", f"{item_id}_0", f"{item_id}e0"):
+        assert client.get(f"/api/v1/items/{spelling}").status_code == 422, spelling
+        assert client.get("/api/v1/items", params={"limit": spelling}).status_code == 422, spelling
+    assert client.get(f"/api/v1/items/{item_id}").status_code == 200
+    # The inbox's and the trail's own filter forms send empty fields.
+    assert client.get("/inbox", params={"older_than_hours": "", "bot": ""}).status_code == 200
+    assert client.get("/audit", params={"item_id": "", "actor": ""}).status_code == 200
