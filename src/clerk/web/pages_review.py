@@ -78,7 +78,8 @@ def _item_context(request: Request, item_id: int, viewer: Viewer) -> dict[str, A
         if row["state"] == ItemState.NEEDS_REVIEW.value else None
     return {"row": row, "story": story, "steps": steps, "shown": shown, "my_steps": mine,
             "fields": form_fields(row["record"]), "errors": {}, "sla": sla,
-            "users": [u.username for u in web.directory.all() if not u.disabled]}
+            "users": [u.username for u in web.directory.all()      # whom it may be assigned to
+                      if not u.disabled and u.has("reviewer")]}
 
 
 def _eligible(request: Request, viewer: Viewer, item_id: int) -> list[Any]:

@@ -106,6 +106,8 @@ def test_items_are_assigned_only_to_people_who_can_review(app, project, people, 
                                                 "csrf_token": token})
         assert bulk.status_code == 400, (who, bulk.text)
     assert project.queue.get(item_id)["assignee"] is None
+    offered = set(re.findall(r'<option value="([^"]+)"', page.get(f"/items/{item_id}").text))
+    assert {"rita", "rob", "root"} <= offered and not offered & {"dana", "audrey", "ops", "gone"}
     for who, stored in ((" ROB ", "rob"), ("root", "root")):   # a reviewer spelled loosely; an admin
         assert api.post(f"/api/v1/items/{item_id}/actions",
                         json={"action": "assign", "assignee": who}).status_code == 200
