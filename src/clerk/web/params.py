@@ -19,32 +19,30 @@ MAX_HOURS = 24 * 366 * 100    # a century: older than any item
 MAX_PAGE = 10_000
 
 
-def _digits(value: object) -> object:
-    # pydantic would read "1.0", "+1", " 1" and "1_0" as 1: a URL's number is plain digits.
-    # A form's empty field means "not given" (None: refused where a number is required).
-    if value == "":
-        return None
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,19}", value):
-        raise ValueError("expected a whole number written with the digits 0-9")
-    return value
+def _plain(pattern: str, expected: str) -> BeforeValidator:
+    """A check of a number's text before pydantic reads it: pydantic would
+    read "1.0", "+1", " 1" and "1_0" as 1, but a URL's number is plain digits.
+    A form's empty field means "not given" (None: refused where required)."""
+    shape = re.compile(pattern)
 
+    def check(value: object) -> object:
+        if value == "":
+            return None
+        if isinstance(value, str) and not shape.fullmatch(value):
+            raise ValueError(f"expected {expected}")
+        return value
 
-def _decimal(value: object) -> object:
-    if value == "":
-        return None
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,6})?", value):
-        raise ValueError("expected a number like 12 or 1.5")
-    return value
+    return BeforeValidator(check)
 
 
 # After the FastAPI parameter in each Annotated: before it, the bounds leave the JSON schema.
-Digits = BeforeValidator(_digits)
+Digits = _plain(r"[0-9]{1,19}", "a whole number written with the digits 0-9")
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="a work item's id"), Digits]
 ItemIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="a work item's id"), Digits]
 DocumentPage = Annotated[int, Path(ge=1, le=1000, description="a page of the document, from 1"), Digits]
 InboxPage = Annotated[int, Query(ge=1, le=MAX_PAGE), Digits]
 AgeHours = Annotated[float | None, Query(ge=0, le=MAX_HOURS, allow_inf_nan=False),
-                     BeforeValidator(_decimal)]
+                     _plain(r"[0-9]{1,9}(\.[0-9]{1,6})?", "a number like 12 or 1.5")]
 StepIdForm = Annotated[int | None, Form(ge=1, le=MAX_ID), Digits]
 Limit500 = Annotated[int, Query(ge=1, le=500, description="at most this many (1-500)"), Digits]
 Limit1000 = Annotated[int, Query(ge=1, le=1000, description="at most this many (1-1000)"), Digits]
