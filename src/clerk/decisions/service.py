@@ -103,8 +103,9 @@ class DecisionService:
 
 def _assign(svc: DecisionService, actor: Actor, item_id: int, action: Reassign) -> Outcome:
     assignee = action.assignee or actor.username
-    if svc.directory is not None and assignee != actor.username:
-        svc.directory.get(assignee)          # refuses an unknown user
+    if svc.directory is not None:
+        # Only to someone who can review: enabled, with the reviewer role (names normalised).
+        assignee = svc.directory.assignable(assignee).username
     now = svc.queue.clock()
     with svc.queue.store.write() as conn:
         row = conn.execute(select(wi.id, wi.assignee, wi.state).where(wi.id == item_id)

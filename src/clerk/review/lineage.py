@@ -22,7 +22,8 @@ MACHINE = {"enqueued", "extracted", "validated", "needs_review", "posting", "pos
 
 def find_item(store: Store, ref: str) -> int | None:
     """An item id, or the item whose ERP reference (number, id or key) is ``ref``."""
-    if ref.isdigit():
+    # ASCII digits that fit a 64-bit id: "²" is a digit to str.isdigit, and 2**64 fits no id column.
+    if ref.isascii() and ref.isdigit() and len(ref) <= 19 and int(ref) < 2**63:
         with store.read() as conn:
             if conn.scalar(select(wi.id).where(wi.id == int(ref))) is not None:
                 return int(ref)

@@ -1,4 +1,4 @@
-"""The review and approval tables (created by migration 0003), for queries.
+"""The review and approval tables (created by migrations 0003 and 0006), for queries.
 
 Kept in their own ``MetaData`` so importing them never changes the store's
 own schema module; foreign keys live in the migration.
@@ -43,6 +43,8 @@ api_tokens = Table(
     Column("name", String(100), nullable=False),
     Column("created_at", Time, nullable=False),
     Column("revoked_at", Time),
+    Column("expires_at", Time, nullable=False),     # migration 0006
+    Column("last_used_at", Time),
 )
 delegations = Table(
     "delegations", metadata,
@@ -97,5 +99,19 @@ review_escalations = Table(
     Column("at", Time, nullable=False),
 )
 
-PEOPLE_TABLES = ["review_escalations", "approval_decisions", "approval_steps", "item_comments",
-                 "delegations", "api_tokens", "web_sessions", "users"]
+login_throttles = Table(     # migration 0006
+    "login_throttles", metadata,
+    Column("key", String(400), primary_key=True),
+    Column("window_start", Float, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)
+login_devices = Table(     # migration 0006
+    "login_devices", metadata,
+    Column("username", String(100), primary_key=True),
+    Column("device_hash", String(64), primary_key=True),
+    Column("last_success_at", Time, nullable=False),
+)
+
+PEOPLE_TABLES = ["login_throttles", "login_devices", "review_escalations", "approval_decisions",
+                 "approval_steps", "item_comments", "delegations", "api_tokens", "web_sessions",
+                 "users"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 EVERYONE = ("reviewer", "approver", "operator", "auditor")
 READ_ITEM = ("reviewer", "approver", "auditor")
+# Roles that may read items' records, findings and documents (bank details
+# included); the others (operators) see states, reasons and errors only.
+SEE_RECORDS = READ_ITEM
 
 ACCESS: dict[str, tuple[str, ...]] = {
     "home": EVERYONE,
@@ -33,6 +36,7 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "audit_verify": ("auditor",),
     "audit_export": ("auditor",),
     "api_openapi": EVERYONE,
+    "api_docs": EVERYONE,
     "api_items": ("reviewer", "approver", "auditor", "operator"),
     "api_item": READ_ITEM,
     "api_item_action": ("reviewer", "approver"),

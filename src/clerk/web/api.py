@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -15,9 +15,14 @@ from clerk.queue.inspect import list_items
 from clerk.review.lineage import find_item, lineage
 from clerk.review.operations import recent_runs
 from clerk.review.trail import search_events
+from clerk.web.access import SEE_RECORDS
+from clerk.web.openapi_doc import ERROR_RESPONSES, api_document
+from clerk.web.params import MAX_ID, ItemId, ItemIdQuery, Limit500, Limit1000, Ref
 from clerk.web.security import Viewer, guard
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERROR_RESPONSES)
+# What a role without SEE_RECORDS sees of an item: its state, not its content.
+RECORD_FIELDS = {"payload", "record", "findings"}
 
 
 class ItemAction(BaseModel):
@@ -31,7 +36,7 @@ class ItemAction(BaseModel):
     reason: str | None = Field(None, max_length=4000)
     assignee: str | None = Field(None, max_length=100)
     fields: dict[str, str] = Field(default_factory=dict, max_length=2000)
-    step_id: int | None = Field(None, ge=1, le=2**53)
+    step_id: int | None = Field(None, ge=1, le=MAX_ID, strict=True)   # 1.0 is no step id
 
     def decision(self) -> Action:
         """The engine's typed action (the API's body is one flat object)."""
@@ -53,24 +58,21 @@ class RunRequest(BaseModel):
 
 @router.get("/openapi.json", name="api_openapi")
 def openapi(request: Request, viewer: Viewer = guard("api_openapi", api=True)) -> dict[str, Any]:
-    from fastapi.openapi.utils import get_openapi
-
-    from clerk.web.app import app_routes
-
-    routes = [r for r in app_routes(request.app) if str(getattr(r, "path", "")).startswith("/api/")]
-    return get_openapi(title="clerk", version="1", routes=routes)
+    return api_document(request.app)
 
 
 @router.get("/items", name="api_items")
-def items(request: Request, state: ItemState | None = None, bot: str | None = None,
-          limit: int = 50, viewer: Viewer = guard("api_items", api=True)) -> list[dict[str, Any]]:
-    found = list_items(request.app.state.web.project.store, state=state, bot=bot,
-                       limit=max(1, min(limit, 500)))
-    return [item.model_dump(mode="json", exclude={"payload"}) for item in found]
+def items(request: Request, state: ItemState | None = None,
+          bot: str | None = Query(None, max_length=100), limit: Limit500 = 50,
+          viewer: Viewer = guard("api_items", api=True)) -> list[dict[str, Any]]:
+    """Items by queue order; their records and findings only for roles that read items."""
+    found = list_items(request.app.state.web.project.store, state=state, bot=bot, limit=limit)
+    hidden = {"payload"} if viewer.user.has(*SEE_RECORDS) else RECORD_FIELDS
+    return [item.model_dump(mode="json", exclude=hidden) for item in found]
 
 
 @router.get("/items/{item_id}", name="api_item")
-def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=True)) -> dict[str, Any]:
+def item(request: Request, item_id: ItemId, viewer: Viewer = guard("api_item", api=True)) -> dict[str, Any]:
     from fastapi.encoders import jsonable_encoder
 
     story = lineage(request.app.state.web.project.store, item_id)
@@ -80,7 +82,7 @@ def item(request: Request, item_id: int, viewer: Viewer = guard("api_item", api=
 
 
 @router.post("/items/{item_id}/actions", name="api_item_action")
-def act(request: Request, item_id: int, body: ItemAction,
+def act(request: Request, item_id: ItemId, body: ItemAction,
         viewer: Viewer = guard("api_item_action", api=True)) -> Any:
     web = request.app.state.web
     try:
@@ -114,15 +116,16 @@ def start_run(request: Request, body: RunRequest,
 
 
 @router.get("/audit", name="api_audit")
-def audit(request: Request, item_id: int | None = None, actor: str | None = None,
-          action: str | None = None, limit: int = 200,
+def audit(request: Request, item_id: ItemIdQuery = None,
+          actor: str | None = Query(None, max_length=100),
+          action: str | None = Query(None, max_length=100), limit: Limit1000 = 200,
           viewer: Viewer = guard("api_audit", api=True)) -> list[dict[str, Any]]:
     return search_events(request.app.state.web.project.store, item_id=item_id, actor=actor,
                          action=action, limit=limit)
 
 
 @router.get("/lineage/{ref}", name="api_lineage")
-def api_lineage(request: Request, ref: str, viewer: Viewer = guard("api_lineage", api=True)) -> dict[str, Any]:
+def api_lineage(request: Request, ref: Ref, viewer: Viewer = guard("api_lineage", api=True)) -> dict[str, Any]:
     from fastapi.encoders import jsonable_encoder
 
     store = request.app.state.web.project.store

@@ -14,7 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,7 +28,8 @@ from clerk.project import Project
 from clerk.queue.work_queue import utc_now
 from clerk.review.settings import ReviewSettings, WebSettings, load_review_settings
 from clerk.review.users import UserDirectory
-from clerk.web.security import LoginLimiter, LoginRequired
+from clerk.review.login_throttle import LoginThrottle
+from clerk.web.security import LoginRequired
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -48,7 +51,7 @@ class WebContext:
     settings: WebSettings
     directory: UserDirectory
     templates: Jinja2Templates
-    limiter: LoginLimiter
+    throttle: LoginThrottle
     clock: Callable[[], datetime] = utc_now
     bots: dict[str, BotDefinition] = field(default_factory=dict)
     connector_factory: Callable[[], Any] | None = None
@@ -113,18 +116,19 @@ def create_app(project: Project, settings: WebSettings, *, clock: Callable[[], d
                connector_factory: Callable[[], Any] | None = None) -> FastAPI:
     """The web app for one project. ``clock``, ``directory`` and
     ``connector_factory`` (an ERP connection already open) are for tests."""
-    from clerk.web import api, pages_audit, pages_auth, pages_ops, pages_review
+    from clerk.web import api, api_docs, pages_audit, pages_auth, pages_ops, pages_review
 
     app = FastAPI(title="clerk", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = WebContext(
         project=project, settings=settings,
         directory=directory or UserDirectory(project.store, project.audit),
-        templates=_templates(), limiter=LoginLimiter(settings.login_attempts, settings.login_window_s),
+        templates=_templates(),
+        throttle=LoginThrottle(project.store, settings.login_attempts, settings.login_window_s),
         clock=clock or project.queue.clock,
         bots=bots if bots is not None else load_bots(project.settings.project_dir),
         connector_factory=connector_factory)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (pages_auth, pages_review, pages_ops, pages_audit, api):
+    for module in (pages_auth, pages_review, pages_ops, pages_audit, api, api_docs):
         app.include_router(module.router)
     _install_handlers(app)
     return app
@@ -139,13 +143,27 @@ def _install_handlers(app: FastAPI) -> None:
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, "invalid input: " + "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())[:2000],
+            detail=_invalid(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, _exc: Exception) -> Response:
+        # Starlette's last resort answers outside the middleware: the headers go on here.
+        from fastapi.responses import PlainTextResponse
+
+        return PlainTextResponse("internal error; the server log has the details", status_code=500,
+                                 headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/login?next={target}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    @app.exception_handler(StarletteHTTPException)   # FastAPI's and Starlette's own (404, 405, 400)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(ItemNotFound)
@@ -175,11 +193,21 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 400, str(exc))
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _invalid(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Location, message and type only: the rejected input itself is not echoed back.
+    return [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")),
+             "type": str(e.get("type", ""))} for e in exc.errors()]
+
+
+def _error(request: Request, status: int, message: str,
+           detail: list[dict[str, Any]] | None = None) -> Response:
     from fastapi.responses import JSONResponse
 
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
+    if request.url.path.startswith("/api/v1/"):    # /api/docs is a page
+        body: dict[str, Any] = {"error": message}
+        if detail is not None:
+            body["detail"] = detail
+        return JSONResponse(body, status_code=status)
     return request.app.state.web.render(request, "error.html", status=status,
                                         status_code=status, message=message)
 

@@ -113,7 +113,7 @@ def users_add(username: str, roles: Annotated[list[str], typer.Option("--role", 
 @fail_on_clerk_errors
 def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option()] = False,
                  project: ProjectOpt = Path("."), config: ConfigOpt = None, actor: ActorOpt = "admin") -> None:
-    """Set a new password; the user's sessions end."""
+    """Set a new password; the user's sessions end and their API tokens are revoked."""
     from clerk.review.users import UserDirectory
 
     password = _password(True, password_stdin)
@@ -135,17 +135,53 @@ def users_disable(username: str, project: ProjectOpt = Path("."), config: Config
     console.print(f"{username} disabled")
 
 
-@users_app.command("token")
+token_app = typer.Typer(help="API tokens for scripts using /api/v1: create, list, revoke.",
+                        no_args_is_help=True)
+users_app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
 @fail_on_clerk_errors
-def users_token(username: str, name: Annotated[str, typer.Option("--name")] = "script",
-                project: ProjectOpt = Path("."), config: ConfigOpt = None, actor: ActorOpt = "admin") -> None:
-    """Issue an API token (shown once) for scripts using /api/v1."""
+def token_create(username: str, name: Annotated[str, typer.Option("--name", help="what it is for")],
+                 days: Annotated[float, typer.Option(min=0.001, max=3650, help="valid for")] = 90.0,
+                 project: ProjectOpt = Path("."), config: ConfigOpt = None, actor: ActorOpt = "admin") -> None:
+    """Issue a named API token, valid DAYS days; it is printed once, only its hash is kept."""
     from clerk.review.users import UserDirectory
 
     with open_from(project, config) as proj:
         token = UserDirectory(proj.store, proj.audit).issue_token(username, name, now=datetime.now(UTC),
-                                                                  actor=actor)
+                                                                  actor=actor, days=days)
     typer.echo(token)
+
+
+@token_app.command("list")
+@fail_on_clerk_errors
+def token_list(username: Annotated[str | None, typer.Argument(help="one user (default: all)")] = None,
+               project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
+    """Every token: user, name, status, issued, expires, last used (never the token)."""
+    from clerk.review.users import UserDirectory
+
+    now = datetime.now(UTC)
+    with open_from(project, config) as proj:
+        found = UserDirectory(proj.store, proj.audit).tokens(username)
+    for t in found:
+        used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+        # plain echo: a token name is the user's text, not rich markup
+        typer.echo(f"{t.username}\t{t.name}\t{t.status(now)}\tissued {t.created_at:%Y-%m-%d %H:%M}"
+                   f"\texpires {t.expires_at:%Y-%m-%d %H:%M}\tused {used}")
+
+
+@token_app.command("revoke")
+@fail_on_clerk_errors
+def token_revoke(username: str, name: Annotated[str, typer.Argument(help="the token's name")],
+                 project: ProjectOpt = Path("."), config: ConfigOpt = None, actor: ActorOpt = "admin") -> None:
+    """Revoke USERNAME's live token NAME; it stops working at once."""
+    from clerk.review.users import UserDirectory
+
+    with open_from(project, config) as proj:
+        UserDirectory(proj.store, proj.audit).revoke_token(username, name, now=datetime.now(UTC),
+                                                           actor=actor)
+    typer.echo(f"token {name!r} of {username} revoked")
 
 
 @users_app.command("away")

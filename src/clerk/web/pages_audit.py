@@ -14,6 +14,7 @@ from clerk.audit.export import export_events
 from clerk.audit.verify import verify
 from clerk.review.lineage import find_item, lineage
 from clerk.review.trail import search_events
+from clerk.web.params import ItemIdQuery
 from clerk.web.security import Viewer, guard
 
 router = APIRouter(prefix="/audit")
@@ -28,7 +29,7 @@ def _date(text: str) -> datetime | None:
 
 @router.get("", name="audit_search")
 def search(request: Request, viewer: Viewer = guard("audit_search"), actor: str = "", action: str = "",
-           item_id: int | None = None, since: str = "", until: str = "", text: str = "") -> Response:
+           item_id: ItemIdQuery = None, since: str = "", until: str = "", text: str = "") -> Response:
     web = request.app.state.web
     events = search_events(web.project.store, actor=actor or None, action=action or None,
                            item_id=item_id, since=_date(since), until=_date(until),
@@ -55,7 +56,7 @@ def chain(request: Request, viewer: Viewer = guard("audit_verify")) -> Response:
 
 
 @router.get("/export", name="audit_export")
-def export(request: Request, format: str = "jsonl", item_id: int | None = None,  # noqa: A002
+def export(request: Request, format: str = "jsonl", item_id: ItemIdQuery = None,  # noqa: A002
            viewer: Viewer = guard("audit_export")) -> Response:
     if format not in {"jsonl", "csv"}:
         raise HTTPException(400, "format is jsonl or csv")

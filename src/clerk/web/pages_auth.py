@@ -8,7 +8,8 @@ import secrets
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clerk.web.security import LOGIN_COOKIE, SESSION_COOKIE, Viewer, guard, same_origin
+from clerk.review.login_throttle import KNOWN_FOR
+from clerk.web.security import DEVICE_COOKIE, LOGIN_COOKIE, SESSION_COOKIE, Viewer, guard, same_origin
 
 router = APIRouter()
 
@@ -45,12 +46,12 @@ def login(request: Request, username: str = Form(max_length=100), password: str 
             not same_origin(request, web.settings.allowed_origins):
         return _login_page(request, "Your login form expired; please try again.", 403, next)
     client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{username.lower()}")
-    if web.limiter.blocked(*keys):
+    attempt = web.throttle.attempt(username, client, request.cookies.get(DEVICE_COOKIE), web.clock(),
+                                   lambda name: web.directory.authenticate(name, password))
+    if attempt.throttled:
         return _login_page(request, "Too many failed logins; wait a few minutes.", 429, next)
-    user = web.directory.authenticate(username.strip().lower(), password)
+    user = attempt.user
     if user is None:
-        web.limiter.failed(*keys)
         return _login_page(request, "Wrong username or password.", 401, next)
     token, _ = web.directory.open_session(user, now=web.clock(), hours=web.settings.session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -58,6 +59,10 @@ def login(request: Request, username: str = Form(max_length=100), password: str 
                         secure=web.settings.secure_cookies,
                         max_age=int(web.settings.session_hours * 3600), path="/")
     response.delete_cookie(LOGIN_COOKIE, path="/login")
+    # The browser's device cookie: the throttle lets it in while strangers are locked out.
+    response.set_cookie(DEVICE_COOKIE, attempt.device or "", httponly=True, samesite="strict",
+                        secure=web.settings.secure_cookies, max_age=int(KNOWN_FOR.total_seconds()),
+                        path="/login")
     return response
 
 

@@ -22,6 +22,7 @@ from clerk.review.inbox import COUNT_CAP, InboxFilter, approval_inbox, review_in
 from clerk.review.lineage import lineage
 from clerk.review.record_form import form_fields
 from clerk.web import render as doc
+from clerk.web.params import AgeHours, DocumentPage, InboxPage, ItemId, StepIdForm, item_id_of
 from clerk.web.security import Viewer, guard
 
 router = APIRouter()
@@ -35,13 +36,13 @@ def capacity(request: Request, viewer: Viewer) -> Capacity:
 
 @router.get("/inbox", name="inbox")
 def inbox(request: Request, viewer: Viewer = guard("inbox"), bot: str = "", supplier: str = "",
-          reason: str = "", older_than_hours: float | None = None, assignee: str = "",
-          page: int = 1) -> Response:
+          reason: str = "", older_than_hours: AgeHours = None, assignee: str = "",
+          page: InboxPage = 1) -> Response:
     web = request.app.state.web
     f = InboxFilter(bot=bot or None, supplier=supplier[:100] or None, reason=reason or None,
                     older_than_hours=older_than_hours,
                     assignee=viewer.name if assignee == "me" else (assignee or None),
-                    page=max(1, min(page, 10_000)))
+                    page=page)
     rows, total = review_inbox(web.project.store, f, now=web.clock(), page_size=web.settings.page_size,
                                reviews=web.reviews(), default=web.review_of(""))
     return web.render(request, "inbox.html", rows=rows, total=total, capped=total > COUNT_CAP, f=f, assignee_param=assignee,
@@ -52,7 +53,7 @@ def inbox(request: Request, viewer: Viewer = guard("inbox"), bot: str = "", supp
 @router.post("/inbox/assign", name="bulk_assign")
 async def bulk_assign(request: Request, viewer: Viewer = guard("bulk_assign")) -> Response:
     form = await request.form()
-    ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and v.isdigit()][:500]
+    ids = [n for n in map(item_id_of, form.getlist("item")) if n is not None][:500]
     target = str(form.get("assignee") or "")
     web = request.app.state.web
     action = Reassign(assignee=None if target in {"", "me"} else target[:100])
@@ -74,17 +75,18 @@ def _item_context(request: Request, item_id: int, viewer: Viewer) -> dict[str, A
         if row["state"] == ItemState.NEEDS_REVIEW.value else None
     return {"row": row, "story": story, "steps": steps, "shown": shown, "my_steps": mine,
             "fields": form_fields(row["record"]), "errors": {}, "sla": sla,
-            "users": [u.username for u in web.directory.all() if not u.disabled]}
+            "users": [u.username for u in web.directory.all()      # whom it may be assigned to
+                      if not u.disabled and u.has("reviewer")]}
 
 
 @router.get("/items/{item_id}", name="item")
-def item(request: Request, item_id: int, viewer: Viewer = guard("item"), done: str = "") -> Response:
+def item(request: Request, item_id: ItemId, viewer: Viewer = guard("item"), done: str = "") -> Response:
     context = _item_context(request, item_id, viewer)
     return request.app.state.web.render(request, "item.html", done=done[:40], **context)
 
 
 @router.get("/items/{item_id}/pages/{page}.png", name="item_page")
-def item_page(request: Request, item_id: int, page: int,
+def item_page(request: Request, item_id: ItemId, page: DocumentPage,
               viewer: Viewer = guard("item_page")) -> Response:
     web = request.app.state.web
     payload = web.queue.get(item_id)["payload"] or {}
@@ -109,7 +111,7 @@ DONE = {"correct": "corrected", "accept": "accepted", "reject": "rejected", "ass
 
 
 @router.post("/items/{item_id}/correct", name="item_correct")
-async def correct(request: Request, item_id: int, viewer: Viewer = guard("item_correct")) -> Response:
+async def correct(request: Request, item_id: ItemId, viewer: Viewer = guard("item_correct")) -> Response:
     form = await request.form()
     values = {k[len(FIELD_PREFIX):]: str(v) for k, v in form.multi_items()
               if k.startswith(FIELD_PREFIX) and isinstance(v, str)}
@@ -124,26 +126,26 @@ async def correct(request: Request, item_id: int, viewer: Viewer = guard("item_c
 
 
 @router.post("/items/{item_id}/accept", name="item_accept")
-def accept(request: Request, item_id: int, justification: str = Form(""),
+def accept(request: Request, item_id: ItemId, justification: str = Form(""),
            viewer: Viewer = guard("item_accept")) -> Response:
     return _decide(request, viewer, item_id, Accept(justification=justification[:4000]))
 
 
 @router.post("/items/{item_id}/reject", name="item_reject")
-def reject(request: Request, item_id: int, reason: str = Form(""),
+def reject(request: Request, item_id: ItemId, reason: str = Form(""),
            viewer: Viewer = guard("item_reject")) -> Response:
     return _decide(request, viewer, item_id, RejectItem(reason=reason[:4000]))
 
 
 @router.post("/items/{item_id}/assign", name="item_assign")
-def assign(request: Request, item_id: int, assignee: str = Form(""), reason: str = Form(""),
+def assign(request: Request, item_id: ItemId, assignee: str = Form(""), reason: str = Form(""),
            viewer: Viewer = guard("item_assign")) -> Response:
     action = Reassign(assignee=assignee.strip()[:100] or None, reason=reason[:4000] or None)
     return _decide(request, viewer, item_id, action)
 
 
 @router.post("/items/{item_id}/comment", name="item_comment")
-def comment(request: Request, item_id: int, body: str = Form(""),
+def comment(request: Request, item_id: ItemId, body: str = Form(""),
             viewer: Viewer = guard("item_comment")) -> Response:
     return _decide(request, viewer, item_id, Comment(body=body[:4000]))
 
@@ -156,7 +158,7 @@ def approvals(request: Request, viewer: Viewer = guard("approvals")) -> Response
 
 
 @router.post("/items/{item_id}/approve", name="approval_approve")
-def approval_approve(request: Request, item_id: int, reason: str = Form(""),
+def approval_approve(request: Request, item_id: ItemId, reason: str = Form(""),
                      step_id: int | None = Form(None, ge=1, le=2**53),
                      viewer: Viewer = guard("approval_approve")) -> Response:
     action = ApproveStep(step_id=step_id, reason=reason[:4000] or None)
@@ -164,7 +166,7 @@ def approval_approve(request: Request, item_id: int, reason: str = Form(""),
 
 
 @router.post("/items/{item_id}/approval-reject", name="approval_reject")
-def approval_reject(request: Request, item_id: int, reason: str = Form(""),
+def approval_reject(request: Request, item_id: ItemId, reason: str = Form(""),
                     step_id: int | None = Form(None, ge=1, le=2**53),
                     viewer: Viewer = guard("approval_reject")) -> Response:
     return _decide(request, viewer, item_id, RejectStep(step_id=step_id, reason=reason[:4000]))

@@ -4,17 +4,14 @@
   HttpOnly, SameSite=Strict, Secure unless configured off (plain-HTTP tests).
 - Every POST carries the session's CSRF token in a form field, and a request
   whose Origin (or Sec-Fetch-Site) says it comes from elsewhere is refused.
-- Failed logins are counted per client address and per username in a sliding
-  window; past the limit, logins are refused (429) until the window passes.
+- Logins are throttled per account and per address in the store
+  (``clerk.review.login_throttle`` explains how).
+- API tokens are checked for expiry and revocation on every request.
 """
 
 from __future__ import annotations
 
 import hmac
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +22,7 @@ from clerk.web.access import ACCESS
 
 SESSION_COOKIE = "clerk_session"
 LOGIN_COOKIE = "clerk_login"
+DEVICE_COOKIE = "clerk_device"
 
 
 class LoginRequired(Exception):
@@ -40,35 +38,6 @@ class Viewer:
     @property
     def name(self) -> str:
         return self.user.username
-
-
-class LoginLimiter:
-    """Sliding-window failure counter (per process: each ``clerk serve``
-    process limits on its own, which still caps guessing per process)."""
-
-    def __init__(self, attempts: int, window_s: float, clock: Callable[[], float] = time.monotonic):
-        self.attempts = attempts
-        self.window_s = window_s
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def blocked(self, *keys: str) -> bool:
-        now = self.clock()
-        with self._lock:
-            return any(len(self._recent(key, now)) >= self.attempts for key in keys)
-
-    def failed(self, *keys: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        bucket = self._failures.setdefault(key, deque())
-        while bucket and bucket[0] <= now - self.window_s:
-            bucket.popleft()
-        return bucket
 
 
 def same_origin(request: Request, allowed: list[str]) -> bool:
@@ -98,7 +67,8 @@ def _token_viewer(request: Request) -> Viewer | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
-    user = request.app.state.web.directory.token_user(token.strip())
+    web = request.app.state.web
+    user = web.directory.token_user(token.strip(), web.clock())
     return Viewer(user, "", via_token=True) if user else None
 
 
