@@ -11,7 +11,7 @@ import logging
 import smtplib
 
 from clerk.audit.chain import SealResult, seal
-from clerk.audit.checkpoint import Checkpoint
+from clerk.audit.checkpoint import Checkpoint, checkpoint_of_size
 from clerk.audit.publish import append_checkpoint, mail_checkpoint
 from clerk.audit.settings import AuditSettings
 from clerk.audit.signing import CheckpointSigner
@@ -45,7 +45,12 @@ class AuditSealer:
         total = 0
         while (result := self.seal()).sealed:
             total += result.sealed
-        self.seal(force_checkpoint=True)
+        final = self.seal(force_checkpoint=True)
+        if final.checkpoint is None and self.settings.checkpoint_mail is not None:
+            # The head already had its checkpoint (a periodic one): the auditors get that one.
+            point = checkpoint_of_size(self.store, final.head_seq)
+            if point is not None:
+                self._mail(point)
         return total
 
     def publish(self, point: Checkpoint, *, mail: bool) -> None:
