@@ -84,7 +84,7 @@ def audit_checkpoint(project: ProjectOpt = Path("."), config: ConfigOpt = None,
 @fail_on_clerk_errors
 def key_generate(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
     """Create the signing key at the file [audit] signing_key names (never replaces one)."""
-    from clerk.audit.signing import generate_key_file
+    from clerk.audit.signing import generate_key_file, key_path
 
     with open_from(project, config) as proj:
         reference = proj.settings.audit.signing_key
@@ -92,8 +92,7 @@ def key_generate(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> N
             raise ConfigError("config/clerk.toml", "audit.signing_key",
                               "generate needs signing_key = \"file:PATH\"; for env: store a PEM "
                               "made by `openssl genpkey -algorithm ed25519` yourself")
-        path = Path(reference.removeprefix("file:"))
-        path = path if path.is_absolute() else proj.settings.project_dir / path
+        path = key_path(reference, proj.settings.project_dir)
         signer = generate_key_file(path)
     console.print(f"signing key {signer.key_id} written to {path} (mode 0600); "
                   "give auditors `clerk audit key export`")

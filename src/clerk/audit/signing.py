@@ -58,3 +58,16 @@ def generate_key_file(path: Path) -> CheckpointSigner:
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pem)
     return CheckpointSigner(key)
+
+
+def ensure_key_file(reference: str | None, project_dir: Path) -> CheckpointSigner | None:
+    """For the demo: make the key a ``file:`` reference names if there is none yet."""
+    if reference is None or not reference.startswith("file:"):
+        return None
+    path = key_path(reference, project_dir)
+    return None if path.exists() else generate_key_file(path)
+
+
+def key_path(file_reference: str, project_dir: Path) -> Path:
+    path = Path(file_reference.removeprefix("file:"))
+    return path if path.is_absolute() else project_dir / path
