@@ -86,7 +86,7 @@ def trail(queue, store, store_url, tmp_path):  # noqa: ANN001, ANN201
     return project, auditor, ids[1]
 
 
-def prove(project: Path, store_url: str, auditor: Path, item_id: int, held: Path) -> Path:
+def prove(project: Path, store_url: str, auditor: Path, item_id: int | str, held: Path) -> Path:
     out = auditor / "proof.json"
     clerk(project, store_url, "audit", "prove", str(item_id), "-o", str(out), "--held", str(held))
     return out
@@ -191,3 +191,16 @@ def test_prove_names_an_unknown_record_and_a_missing_key(queue, store, store_url
     assert again.exit_code == 1 and "never replaced silently" in again.output
     unsigned = runner.invoke(app, ["audit", "prove", "1", "-C", str(project)], env=env)
     assert unsigned.exit_code == 1 and "no signed checkpoint yet" in unsigned.output
+
+
+def test_a_record_is_proven_by_its_erp_reference(trail, store, store_url):
+    from clerk.store.schema import work_items
+
+    project, auditor, item_id = trail
+    with store.write() as conn:
+        conn.execute(update(work_items).where(work_items.c.id == item_id).values(
+            erp_ref={"erp": "tryton", "model": "account.invoice", "id": 31, "number": "SUP-2026-0007"}))
+    proof = prove(project, store_url, auditor, "SUP-2026-0007", auditor / "held.json")
+    document = json.loads(proof.read_text())
+    assert {e["item_id"] for e in document["events"]} == {item_id}
+    assert verify_offline(auditor, proof, auditor / "auditor.pub", auditor / "held.json").kind == "valid"
