@@ -204,3 +204,15 @@ def test_a_record_is_proven_by_its_erp_reference(trail, store, store_url):
     document = json.loads(proof.read_text())
     assert {e["item_id"] for e in document["events"]} == {item_id}
     assert verify_offline(auditor, proof, auditor / "auditor.pub", auditor / "held.json").kind == "valid"
+
+
+def test_clerk_audit_verify_checks_the_checkpoints_merkle_roots(trail, store, store_url):
+    project, _, _ = trail
+    with store.write() as conn:
+        conn.execute(update(audit_checkpoints).where(audit_checkpoints.c.seq == 8)
+                     .values(root_hash="ab" * 32))
+    result = CliRunner().invoke(app, ["audit", "verify", "--json", "-C", str(project)],
+                                env={"CLERK_DATABASE_URL": store_url})
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["first_bad_seq"] == 8
+    assert "another Merkle root" in report["problem"]
