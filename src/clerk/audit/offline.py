@@ -5,11 +5,20 @@
 This module is deliberately standalone: it imports only the standard library
 and ``cryptography``, never another clerk module, so an auditor can copy this
 one file and run it without clerk's code, database or configuration. It says
-``valid`` or names the first failure: a checkpoint not signed by the key (the
-history was rewritten and re-sealed), a held checkpoint the trail no longer
-extends (rewritten history, truncated tail), an event whose content no longer
-matches its hash (changed), a record event the proof lacks (missing), or an
-event not in the signed tree.
+``valid`` or ``INVALID (<kind>): ...`` for the first failure:
+
+- ``signature``: a checkpoint not signed by the auditor's key (the history was
+  rewritten and re-sealed with another key, or the checkpoint edited);
+- ``changed``: an event whose content no longer matches its hash;
+- ``missing``: an event names its record's previous event, which the proof lacks;
+- ``reordered``: an event names a previous event that is not before it;
+- ``not_included``: an event not at its position in the signed tree;
+- ``rewritten``: the signed trail does not extend the checkpoint the auditor holds;
+- ``truncated``: the signed trail is shorter than the checkpoint the auditor holds;
+- ``format``: the proof is malformed.
+
+A record's last events can be cut off without a ``missing``: only a checkpoint
+the auditor holds (``--held``) shows that the trail lost its tail.
 
 Hashing follows RFC 9162 section 2.1: leaf = SHA-256(0x00 || chain hash),
 node = SHA-256(0x01 || left || right); proofs are its inclusion and
