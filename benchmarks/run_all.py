@@ -8,7 +8,8 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 ORDER = ["bench_queue.py", "bench_extract.py", "bench_rules.py", "bench_intake.py",
-         "bench_portal.py", "bench_erp.py", "bench_runner.py", "bench_ocr.py", "bench_web.py"]
+         "bench_portal.py", "bench_erp.py", "bench_runner.py", "bench_ocr.py", "bench_web.py",
+         "bench_audit_proofs.py"]
 
 
 def main() -> int:

@@ -30,13 +30,20 @@ class SecretUse:
 
 
 def configured_references(settings: Settings) -> Iterator[SecretUse]:
-    """Every secret reference of the ERP, the sources and the portal recipes."""
+    """Every secret reference of the ERP, the sources, the portal recipes and the
+    audit trail's signing key and checkpoint mail."""
     config = "config/clerk.toml"
     yield SecretUse(config, "erp.tryton.password", settings.erp.tryton.password)
     for name, table in settings.sources.items():
         for key, value in table.items():
-            for reference in secret_references(value):
+            for _, reference in secret_references(value):
                 yield SecretUse(config, f"sources.{name}.{key}", reference)
+    audit = settings.audit
+    if audit.signing_key:
+        yield SecretUse(config, "audit.signing_key", audit.signing_key)
+    mail = audit.checkpoint_mail
+    if mail is not None and mail.password:
+        yield SecretUse(config, "audit.checkpoint_mail.password", mail.password)
         if table.get("type") == "portal" and isinstance(table.get("recipe"), str):
             yield from _recipe_references(settings.project_dir / table["recipe"])
 

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clerk.audit.cli import audit_checkpoint, audit_prove, key_app
 from clerk.cli_ops import erp_app, extract, rules_app
 from clerk.runner.cli import run_command
 from clerk.scheduler.cli import schedule_app
@@ -33,6 +34,9 @@ app.add_typer(schedule_app, name="schedule")
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 audit_app.command("lineage")(audit_lineage)
+audit_app.command("prove")(audit_prove)
+audit_app.command("checkpoint")(audit_checkpoint)
+audit_app.add_typer(key_app, name="key")
 console = Console()
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-C", help="project directory",
@@ -233,11 +237,11 @@ def audit_verify(project: ProjectOpt = Path("."), config: ConfigOpt = None,
 @audit_app.command("seal")
 @fail_on_clerk_errors
 def audit_seal(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
-    """Chain every committed event now (workers do this continuously)."""
-    from clerk.audit.chain import seal_all
+    """Chain every committed event now and checkpoint the head (workers seal continuously)."""
+    from clerk.audit.sealer import project_sealer
 
     with open_from(project, config) as proj:
-        console.print(f"sealed {seal_all(proj.store)} event(s)")
+        console.print(f"sealed {project_sealer(proj).seal_all()} event(s)")
 
 
 @audit_app.command("export")

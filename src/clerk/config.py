@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from clerk.audit.settings import AuditSettings
 from clerk.erp.connect import ErpSettings
 from clerk.errors import ConfigError
 from clerk.queue.settings import QueueSettings
@@ -34,14 +35,6 @@ class PathSettings(BaseModel):
 
     var_dir: Path = Path("var")
     output_dir: Path = Path("output")
-
-
-class AuditSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    seal_interval_seconds: float = Field(0.5, gt=0)
-    seal_batch: int = Field(5000, ge=1)
-    checkpoint_every: int = Field(1000, ge=1)
 
 
 class WorkerSettings(BaseModel):

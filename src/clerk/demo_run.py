@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from clerk.audit.chain import seal_all
+from clerk.audit.sealer import project_sealer
+from clerk.audit.signing import ensure_key_file
 from clerk.audit.verify import verify
 from clerk.project import Project
 from clerk.summary import bot_summary
@@ -14,14 +15,16 @@ from clerk.summary import bot_summary
 def run_demo(project: Project, console: Console) -> None:
     from clerk.demo_pipeline import run_demo_pipeline
 
+    ensure_key_file(project.settings.audit.signing_key, project.settings.project_dir)
     outcomes = run_demo_pipeline(project, console)
-    seal_all(project.store)
+    project_sealer(project).seal_all()      # sealed to the head, one signed checkpoint
     report = verify(project.store)
     for outcome in outcomes:
         _print_summary(console, bot_summary(project, outcome.bot))
         console.print(f"Robot Framework log and report: {outcome.output_dir}/log.html, report.html")
     console.print(f"audit trail: {'intact' if report.ok else 'BROKEN'} "
-                  f"({report.sealed} sealed events; `clerk audit verify` checks it)")
+                  f"({report.sealed} sealed events; `clerk audit verify` checks it; "
+                  f"`clerk audit prove ITEM -o proof.json` proves a record to an auditor)")
     console.print("open the review queue: [bold].venv/bin/clerk users add me --role admin[/bold], then "
                   "[bold].venv/bin/clerk serve[/bold] and http://127.0.0.1:8000 in a browser")
     console.print("the demo ERP, portal and mailbox keep running; [bold].venv/bin/clerk demo --stop[/bold] ends them")

@@ -22,7 +22,8 @@ class Project:
 
     @cached_property
     def secrets(self) -> SecretResolver:
-        return SecretResolver(self.settings.project_dir, self.masker)
+        return SecretResolver(self.settings.project_dir, self.masker,
+                              self.settings.audit.secret_references)
 
     @cached_property
     def store(self) -> Store:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from clerk.audit.sealer import project_sealer
 from clerk.bots import load_bots
 from clerk.project import Project
 from clerk.worker import Handler, Worker, load_handler
@@ -77,6 +78,7 @@ def build_worker(project: Project, *, bots: list[str] | None = None,
     return Worker(project.queue, project.settings, bot_handlers(project),
                   default_handler=load_handler(default_handler) if default_handler else None,
                   bots=bots, seal_audit=seal_audit,
+                  sealer=project_sealer(project) if seal_audit else None,
                   between_rounds=_run_requests(project, bots) if run_requests else None)
 
 

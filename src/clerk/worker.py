@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from queue import SimpleQueue
 from typing import Any
 
-from clerk.audit.chain import seal
+from clerk.audit.sealer import AuditSealer
 from clerk.config import Settings
 from clerk.errors import (
     BusinessException, ConfigError, ErpAuthError, ExtractionError, LeaseLost, UnsafeInput,
@@ -72,7 +72,8 @@ class Worker:
     def __init__(self, queue: WorkQueue, settings: Settings, handlers: dict[str, Handler],
                  *, default_handler: Handler | None = None, name: str | None = None,
                  bots: list[str] | None = None, seal_audit: bool = True,
-                 between_rounds: Callable[[Worker], bool] | None = None):
+                 between_rounds: Callable[[Worker], bool] | None = None,
+                 sealer: AuditSealer | None = None):
         self.queue = queue
         self.settings = settings
         self.handlers = handlers
@@ -80,6 +81,8 @@ class Worker:
         self.name = name or worker_id()
         self.bots = bots
         self.seal_audit = seal_audit
+        # The project's sealer signs checkpoints; without one, they are unsigned.
+        self.sealer = sealer or AuditSealer(queue.store, settings.audit)
         # Other work a worker takes between lease rounds (a requested bot run);
         # returns True when it did something.
         self.between_rounds = between_rounds
@@ -126,7 +129,17 @@ class Worker:
             self._close_finisher()
             for thread in background:
                 thread.join(timeout=5)
+            self._final_checkpoint()
         return self.stats
+
+    def _final_checkpoint(self) -> None:
+        """A worker's run ends on a checkpoint over everything it sealed."""
+        if not self.seal_audit:
+            return
+        try:
+            self.sealer.seal_all()
+        except Exception:  # noqa: BLE001 - the next sealer continues; the stop must not fail
+            log.warning("audit sealing at the worker's stop failed", exc_info=True)
 
     def _close_finisher(self) -> None:
         """Finish the batches handed over (their drafts exist: post them now rather
@@ -291,14 +304,12 @@ class Worker:
                     log.debug("heartbeat failure", exc_info=True)
 
     def _sealer(self) -> None:
-        audit = self.settings.audit
-        while not self._stopping.wait(audit.seal_interval_seconds):
+        while not self._stopping.wait(self.settings.audit.seal_interval_seconds):
             try:
-                seal(self.queue.store, batch=audit.seal_batch,
-                     checkpoint_every=audit.checkpoint_every)
+                self.sealer.seal()
             except Exception as error:  # noqa: BLE001 - sealing resumes at the next interval
                 log.warning("audit sealing failed, retried in %.1f s: %s",
-                            audit.seal_interval_seconds, _one_line(error))
+                            self.settings.audit.seal_interval_seconds, _one_line(error))
                 log.debug("audit sealing failure", exc_info=True)
 
 

@@ -7,8 +7,10 @@ import threading
 from typing import Any
 
 MASK = "********"
-_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|authorization|api[_-]?key|cookie|credential",
-                         re.IGNORECASE)
+# Keys whose values are secrets by kind: passwords, tokens and keys. A user
+# name is not one of them (it is resolved as an identifier, clerk.secrets).
+_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|authorization|api[_-]?key|cookie|credential"
+                         r"|(private|signing)[_-]?key", re.IGNORECASE)
 _MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 
 

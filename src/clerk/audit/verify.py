@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from clerk.audit.chain import GENESIS, event_hash
+from clerk.audit.merkle import Frontier
+from clerk.audit.offline import leaf_hash
 from clerk.store import Store
 from clerk.store.schema import audit_checkpoints, audit_events
 
@@ -38,7 +40,7 @@ def verify(store: Store, progress: Callable[[int, int], None] | None = None) -> 
                                .where(audit_events.c.seq.is_(None))) or 0
         checkpoints = {row.seq: row for row in conn.execute(select(audit_checkpoints))}
     report = VerifyReport(ok=True, sealed=sealed, unsealed=unsealed, checkpoints=len(checkpoints))
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev, tree = 1, GENESIS, Frontier()
     with store.read() as conn:
         last_seq = 0
         while True:
@@ -48,6 +50,9 @@ def verify(store: Store, progress: Callable[[int, int], None] | None = None) -> 
                 break
             for row in rows:
                 problem = _check(row, expected_seq, prev, checkpoints)
+                if problem is None:
+                    tree.append(leaf_hash(row.hash))
+                    problem = _check_root(tree, checkpoints.get(row.seq))
                 if problem:
                     return _broken(report, row, problem, min(row.seq, expected_seq))
                 prev, expected_seq, last_seq = row.hash, expected_seq + 1, row.seq
@@ -66,6 +71,14 @@ def _check(row, expected_seq: int, prev: str, checkpoints: dict) -> str | None: 
     point = checkpoints.get(row.seq)
     if point is not None and point.head_hash != row.hash:
         return f"checkpoint at {row.seq} records another head hash: the chain was rewritten"
+    return None
+
+
+def _check_root(tree: Frontier, point) -> str | None:  # noqa: ANN001
+    if point is None or getattr(point, "root_hash", None) is None:
+        return None
+    if tree.root().hex() != point.root_hash:
+        return f"checkpoint at {tree.size} records another Merkle root: the chain was rewritten"
     return None
 
 

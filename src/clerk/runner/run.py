@@ -21,6 +21,7 @@ from typing import Any
 from robot.api import ExecutionResult
 from robot.running import TestSuite
 
+from clerk.audit.sealer import seal_at_run_end
 from clerk.bots import BotDefinition
 from clerk.errors import ConfigError
 from clerk.project import Project
@@ -81,6 +82,7 @@ def run_bot(project: Project, bot: BotDefinition, *, trigger: str = "manual",
     counts = listener.counts()
     finish_run(project.store, project.audit, run_id=run_id, status=status, counts=counts,
                worker=worker)
+    seal_at_run_end(project)
     return RunOutcome(run_id, bot.name, status, output_dir, counts, artifacts)
 
 

@@ -46,10 +46,12 @@ class FetchedDocument:
 class PortalSession:
     """A page on one portal, logged in on demand; handed to recipe keywords too."""
 
-    def __init__(self, page: Page, recipe: PortalRecipe, resolve_secret: Callable[[str], str]):
+    def __init__(self, page: Page, recipe: PortalRecipe, resolve_secret: Callable[[str], str],
+                 resolve_user: Callable[[str], str] | None = None):
         self.page = page
         self.recipe = recipe
         self._resolve_secret = resolve_secret
+        self._resolve_user = resolve_user or resolve_secret
         self._login_path = urlsplit(recipe.url(recipe.login_url)).path
         self.logins = 0
         self.logins_since_progress = 0    # reset by every document fetched
@@ -86,7 +88,7 @@ class PortalSession:
         # Always a fresh login page: one reached by a redirect may carry a "next" that
         # points at a download, and following it after login would leave us on the form.
         self.page.goto(self.recipe.url(self.recipe.login_url), wait_until="domcontentloaded")
-        self.page.locator(form.user_field).first.fill(self._resolve_secret(self.recipe.credentials.user))
+        self.page.locator(form.user_field).first.fill(self._resolve_user(self.recipe.credentials.user))
         self.page.locator(form.password_field).first.fill(self._resolve_secret(self.recipe.credentials.password))
         self.page.locator(form.submit).first.click()
         try:

@@ -3,6 +3,7 @@ kind (email, folder, portal), the rest is that kind's own configuration."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from clerk.errors import ConfigError
 from clerk.project import Project
+from clerk.secrets import SecretKind
 from clerk.sources.base import Source
 from clerk.sources.safety import DOCUMENT_TYPES
 from clerk.sources.settings import CollectSettings
@@ -115,4 +117,5 @@ def _portal(project: Project, raw: dict[str, Any], documents_dir: Path) -> Sourc
     recipe = load_recipe(_under_project(project, recipe_path), overrides=raw or None)
     return PortalSource(recipe, documents_dir, project.secrets,
                         state_dir=project.settings.var_dir / "state", browser=browser, name=name,
-                        keyword_root=project.settings.project_dir)
+                        keyword_root=project.settings.project_dir,
+                        resolve_user=partial(project.secrets.resolve, kind=SecretKind.IDENTIFIER))

@@ -80,12 +80,15 @@ class PortalSource:
         browser: BrowserSettings | Browser | None = None,
         name: str | None = None,
         keyword_root: Path | None = None,
+        resolve_user: Callable[[str], str] | None = None,
     ):
         self.name = name or f"portal-{recipe.name}"
         self.recipe = recipe
         self._documents_dir = documents_dir
         self._writer = DocumentWriter(documents_dir, self.name, "portal")
         self._resolve_secret = resolve_secret
+        # The user name is an identifier: resolved without masking it (clerk.secrets).
+        self._resolve_user = resolve_user or resolve_secret
         self._state_file = state_dir / f"portal-{recipe.name}.json"
         # Settings: this source starts its own Chromium per run; a Browser: runs share it.
         self._browser = browser or BrowserSettings()
@@ -148,7 +151,8 @@ class PortalSource:
             raise SystemException(f"portal {self.recipe.name}: no browser page: {_cause(exc)}",
                                   code="browser_failed") from None
         try:
-            session = PortalSession(page, self.recipe, self._remember_secret)
+            session = PortalSession(page, self.recipe, self._remember_secret,
+                                    resolve_user=self._resolve_user)
             try:
                 for fetched in walker(page, session, known):
                     yield self._save(fetched)

@@ -90,6 +90,8 @@ audit_events = Table(
     Column("seq", BigInteger().with_variant(Integer(), "sqlite"), unique=True),
     Column("prev_hash", String(64)),
     Column("hash", String(64)),
+    # The same item's previous chain position (0: its first event), hashed (0006).
+    Column("item_prev_seq", BigInteger().with_variant(Integer(), "sqlite")),
 )
 Index("ix_audit_unsealed", audit_events.c.id,
       sqlite_where=audit_events.c.seq.is_(None),
@@ -102,6 +104,11 @@ audit_checkpoints = Table(
     Column("head_hash", String(64), nullable=False),
     Column("event_count", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
     Column("at", Time, nullable=False),
+    # The signed Merkle tree head (0006): root, right edge, Ed25519 signature, key id.
+    Column("root_hash", String(64)),
+    Column("frontier", Text),
+    Column("signature", Text),
+    Column("key_id", String(64)),
 )
 
 runs = Table(

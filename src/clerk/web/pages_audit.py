@@ -1,7 +1,8 @@
-"""Auditor pages: trail search, lineage, chain verification, export."""
+"""Auditor pages: trail search, lineage, chain verification, export, proofs."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -10,8 +11,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+from clerk.audit.checkpoint import latest_checkpoint
 from clerk.audit.export import export_events
+from clerk.audit.proof import ProofError, prove_record
+from clerk.audit.sealer import load_signer
 from clerk.audit.verify import verify
+from clerk.errors import ConfigError
 from clerk.review.lineage import find_item, lineage
 from clerk.review.trail import search_events
 from clerk.web.params import ItemIdQuery
@@ -71,3 +76,56 @@ def export(request: Request, format: str = "jsonl", item_id: ItemIdQuery = None,
     media = "text/csv" if format == "csv" else "application/x-ndjson"
     return FileResponse(path, media_type=media, filename=f"clerk-audit.{format}",
                         background=BackgroundTask(path.unlink, missing_ok=True))
+
+
+@router.get("/proofs", name="audit_proofs")
+def proofs(request: Request, ref: str = "", viewer: Viewer = guard("audit_proofs")) -> Response:
+    web = request.app.state.web
+    return web.render(request, "proofs.html", checkpoint=latest_checkpoint(web.project.store),
+                      ref=ref[:200])
+
+
+@router.get("/proof", name="audit_proof")
+def proof_download(request: Request, ref: str = "", held_size: int | None = None,
+                   viewer: Viewer = guard("audit_proof")) -> Response:
+    """proof.json for one record, for `python -m clerk.audit.offline`."""
+    if not ref.strip():
+        raise HTTPException(400, "name an item id or an ERP reference")
+    if held_size is not None and held_size < 1:
+        raise HTTPException(400, "the held checkpoint's tree size is a positive number")
+    web = request.app.state.web
+    try:
+        proof = prove_record(web.project.store, ref[:200], held_size=held_size)
+    except ProofError as exc:
+        raise HTTPException(404, str(exc)) from None
+    with web.project.store.write() as conn:
+        web.project.audit.append(conn, actor=viewer.name, action="audit_proof_downloaded",
+                                 item_id=proof["record"]["items"][-1],
+                                 data={"ref": ref[:200], "tree_size": proof["checkpoint"]["tree_size"]})
+    return _download(json.dumps(proof, indent=1, sort_keys=True) + "\n", "application/json",
+                     f"clerk-proof-{proof['record']['items'][-1]}.json")
+
+
+@router.get("/checkpoint.json", name="audit_checkpoint")
+def checkpoint_download(request: Request, viewer: Viewer = guard("audit_checkpoint")) -> Response:
+    point = latest_checkpoint(request.app.state.web.project.store)
+    if point is None:
+        raise HTTPException(404, "no signed checkpoint yet")
+    return _download(point.to_json() + "\n", "application/json", f"clerk-checkpoint-{point.tree_size}.json")
+
+
+@router.get("/key.pub", name="audit_key")
+def public_key(request: Request, viewer: Viewer = guard("audit_key")) -> Response:
+    project = request.app.state.web.project
+    try:
+        signer = load_signer(project.settings.audit, project.secrets)
+    except ConfigError:
+        signer = None
+    if signer is None:
+        raise HTTPException(404, "no readable signing key is configured")
+    return _download(signer.public_pem().decode(), "application/x-pem-file", "auditor.pub")
+
+
+def _download(text: str, media: str, filename: str) -> Response:
+    return Response(text, media_type=media,
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
