@@ -18,31 +18,34 @@ KIND = "workitem"
 
 @dataclass
 class Draft:
-    """One item's payload and attached files (robot's name -> path under the project)."""
+    """One item's payload and attached files (robot's name -> path under the project).
+    ``origin`` is the queue payload it was read from: saving keeps its facts."""
 
     key: str
     payload: Any = None
     files: dict[str, str] = field(default_factory=dict)
     changed: bool = False
+    origin: dict[str, Any] = field(default_factory=lambda: {"document_kind": KIND})
 
     def as_queue_payload(self, parent: dict[str, Any] | None = None) -> dict[str, Any]:
         body = {"payload": self.payload, "files": dict(self.files)}
         if parent is not None:
             body["parent"] = parent
-        return {"document_kind": KIND, KIND: body}
+        return {**self.origin, KIND: body}
 
 
 def draft_from_queue(document_key: str, payload: dict[str, Any]) -> Draft:
     """What a queue item offers a Robocorp robot: a work item's own payload and
     files, or, for a document clerk collected, the document's facts and its file."""
-    if payload.get("document_kind") == KIND:
-        body = payload.get(KIND) or {}
-        return Draft(document_key, copy.deepcopy(body.get("payload")), dict(body.get("files") or {}))
+    if KIND in payload:   # a work item, or a document a robot already saved as one
+        body = payload[KIND] or {}
+        return Draft(document_key, copy.deepcopy(body.get("payload")),
+                     dict(body.get("files") or {}), origin=payload)
     facts = {k: v for k, v in payload.items() if k != "document_kind"}
     files = {}
     if payload.get("path") and payload.get("filename"):
         files[str(payload["filename"])] = str(payload["path"])
-    return Draft(document_key, facts, files)
+    return Draft(document_key, facts, files, origin=payload)
 
 
 class FileShelf:
