@@ -119,3 +119,17 @@ def test_a_seeded_bot_starts_an_empty_queue_with_one_item(project):
         with pytest.raises(EmptyQueue):
             adapter.reserve_input()
     assert keys_in(project, "book") == ["workitem:run:run-7:output:0"]
+
+
+def test_check_names_a_missing_next_bot(tmp_path):
+    from typer.testing import CliRunner
+
+    from clerk.cli import app
+
+    (tmp_path / "bots").mkdir()
+    (tmp_path / "bots" / "split.toml").write_text('handler = "x:y"\n[workitems]\noutputs_to = "gone"\n')
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "clerk.toml").write_text(f'database_url = "sqlite:///{tmp_path / "c.db"}"\n')
+    result = CliRunner().invoke(app, ["check", "-C", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "workitems.outputs_to" in result.output and "'gone'" in result.output
