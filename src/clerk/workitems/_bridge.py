@@ -76,10 +76,12 @@ class WorkItemBridge:
         entry = self._input(item_id)
         if state == DONE:
             self._done(entry)
+            outcome = ItemState.POSTED
         else:
-            self._failed(entry, exception or {})
+            outcome = self._failed(entry, exception or {})
         del self.inputs[item_id]
-        self.run.count("workitems_done" if state == DONE else "workitems_failed")
+        if entry.lease is not None:   # counted like any bot's items: by the state they reached
+            self.run.count(outcome.value)
 
     def _done(self, entry: _Input) -> None:
         """The input's moves to done and its outputs' enqueues: one transaction."""
@@ -110,20 +112,20 @@ class WorkItemBridge:
                  values=values, data=data)
             lease = lease.moved_to(step)
 
-    def _failed(self, entry: _Input, exception: dict[str, Any]) -> None:
+    def _failed(self, entry: _Input, exception: dict[str, Any]) -> ItemState:
         """BUSINESS -> a person reviews it; APPLICATION -> retried with backoff.
         Its outputs are dropped: the retry makes them again under the same keys."""
         kind = str(exception.get("type") or "APPLICATION").upper()
         code, message = exception.get("code"), exception.get("message")
         if entry.lease is None:
             log.warning("the seed item failed (%s %s): %s", kind, code, message)
-            return
+            return ItemState.FAILED
         if kind == "BUSINESS":
             self.queue.business_exception(entry.lease, BusinessException(
                 code=code or "business_exception", message=message or "business exception"))
-        else:
-            self.queue.fail(entry.lease, message or "application exception",
-                            code=code or "application_exception")
+            return ItemState.NEEDS_REVIEW
+        return self.queue.fail(entry.lease, message or "application exception",
+                               code=code or "application_exception")
 
     def _parent_facts(self, entry: _Input) -> dict[str, Any]:
         return {"bot": self.run.bot.name, "document_key": entry.draft.key,

@@ -40,7 +40,7 @@ def test_each_run_reads_its_own_queue_and_leaves_the_environment_alone(tmp_path,
             project.queue.enqueue("book", key, {"document_kind": "workitem",
                                                 "workitem": {"payload": {"key": key}, "files": {}}})
             outcomes.append(run_bot(project, bot, trigger="test"))
-        assert [o.counts["items"] for o in outcomes] == [{"workitems_done": 1}] * 2, outcomes
+        assert [o.counts["items"] for o in outcomes] == [{"posted": 1}] * 2, outcomes
         for item_id in (1, 2):
             row = project.queue.get(item_id)
             assert row["state"] == "posted" and row["payload"]["workitem"]["payload"]["booked"]
