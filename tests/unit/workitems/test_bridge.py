@@ -133,3 +133,47 @@ def test_check_names_a_missing_next_bot(tmp_path):
     result = CliRunner().invoke(app, ["check", "-C", str(tmp_path)])
     assert result.exit_code == 1
     assert "workitems.outputs_to" in result.output and "'gone'" in result.output
+
+
+def test_a_long_item_keeps_its_lease_while_the_robot_works_on_it(project):
+    from datetime import timedelta
+
+    project.queue.enqueue("book", "line:slow", {"document_kind": "workitem",
+                                                "workitem": {"payload": {}, "files": {}}})
+    real_clock = project.queue.clock
+    now = [real_clock()]
+    project.queue.clock = lambda: now[0]
+    with running(run_of(project, "book", "run-1")):
+        adapter = ClerkAdapter()
+        item = adapter.reserve_input()
+        first_expiry = project.queue.get(int(item))["lease_expires_at"]
+        now[0] += timedelta(seconds=project.settings.queue.lease_seconds * 0.6)
+        adapter.load_payload(item)   # past half its lease: extended
+        assert project.queue.get(int(item))["lease_expires_at"] > first_expiry
+        adapter.release_input(item, State.DONE)
+    assert project.queue.count(bot="book", state="posted") == 1
+
+
+def test_rpaframework_adapter_creates_outputs_with_files(project):
+    from RPA.Robocorp.WorkItems import State as RpaState
+
+    from clerk.workitems.rpa import ClerkAdapter as RpaAdapter
+
+    project.queue.enqueue("split", "order:PO-5", {"document_kind": "workitem",
+                                                 "workitem": {"payload": {"lines": 1}, "files": {}}})
+    with running(run_of(project, "split", "run-1")):
+        adapter = RpaAdapter()
+        item = adapter.reserve_input()
+        output = adapter.create_output(item, {"line": 0})
+        adapter.add_file(output, "line-0.csv", original_name="line 0.csv", content=b"a;b\n")
+        adapter.release_input(item, RpaState.DONE)
+    with running(run_of(project, "book", "run-2")):
+        adapter = RpaAdapter()
+        line = adapter.reserve_input()
+        assert adapter.load_payload(line) == {"line": 0}
+        assert adapter.get_file(line, "line-0.csv") == b"a;b\n"
+        adapter.release_input(line, RpaState.FAILED, {"type": "APPLICATION", "code": "erp_down",
+                                                      "message": "ERP down"})
+    row = project.queue.get(int(line))
+    assert (row["state"], row["reason_code"], row["last_error"]) == ("failed", "erp_down", "ERP down")
+    assert row["payload"]["workitem"]["parent"]["document_key"] == "order:PO-5"
