@@ -140,5 +140,12 @@ def test_robocorp_robots_chain_through_clerks_queue_exactly_once(tmp_path):
                 select(audit_events.c.action).where(audit_events.c.item_id == flaky.id))]
         assert "failed" in flaky_events and flaky_events[-1] == "posted"
         assert flaky_events.count("posted") == 1
+        with project.store.read() as conn:
+            enqueued = conn.execute(select(audit_events.c.actor).where(
+                audit_events.c.action == "enqueued")).scalars().all()
+        assert enqueued.count("workitems:producer") == 6   # each output entered the queue once
+        verify = subprocess.run([sys.executable, "-m", "clerk", "audit", "verify", "-C", str(root)],
+                                capture_output=True, text=True, timeout=120)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
     finally:
         project.close()
