@@ -13,7 +13,7 @@ install: $(STAMP) system-deps
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[tryton,test,bench]'
+	$(PY) -m pip install --quiet -e '.[tryton,test,bench,rpa]'
 	@touch $(STAMP)
 
 system-deps:

@@ -13,6 +13,7 @@ from clerk.config import config_error_from
 from clerk.erp.connect import ErpSettings, with_bot_overrides
 from clerk.errors import ConfigError
 from clerk.sources.settings import CollectSettings
+from clerk.workitems.settings import WorkItemSettings
 
 BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
@@ -37,6 +38,7 @@ class BotDefinition(BaseModel):
                                    "clerk.decisions.DutySettings")
     concurrency: int = Field(1, ge=1)
     collect: CollectSettings = Field(default_factory=CollectSettings)   # kinds of attachment taken
+    workitems: WorkItemSettings = Field(default_factory=WorkItemSettings)  # Robocorp work items
 
 
 def load_bot(path: Path) -> BotDefinition:

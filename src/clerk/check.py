@@ -120,6 +120,10 @@ def _bot_references(bot, path: Path, project_dir: Path, settings: Settings | Non
             if source not in settings.sources:
                 problems.append(Problem(str(path), None, "sources",
                                         f"no source named {source!r} in config/clerk.toml"))
+    target = bot.workitems.outputs_to
+    if target and not (project_dir / "bots" / f"{target}.toml").is_file():
+        problems.append(Problem(str(path), None, "workitems.outputs_to",
+                                f"no bot named {target!r} (bots/{target}.toml) takes the output items"))
     return problems
 
 

@@ -20,9 +20,19 @@ class BusinessException(ClerkError):
     ``code`` is a stable reason code (``wrong_total``, ``unknown_supplier``),
     ``message`` is shown to the reviewer, ``field`` names the record field
     concerned, if any.
+
+    Robocorp's order works too, by keyword: ``BusinessException(message="...",
+    code="...")``; a message without a code gets the code ``business_exception``.
     """
 
-    def __init__(self, code: str, message: str, field: str | None = None):
+    def __init__(self, code: str | None = None, message: str | None = None,
+                 field: str | None = None):
+        if message is None:
+            if code is None:
+                raise TypeError("BusinessException needs a message (and a reason code)")
+            raise TypeError(f"BusinessException({code!r}) needs a message: "
+                            "BusinessException(code, message) or (message=..., code=...)")
+        code = code or "business_exception"
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
@@ -33,9 +43,12 @@ class SystemException(ClerkError):
     """A transient or technical failure; the item is retried with backoff.
 
     ``retry_after`` (seconds), when set, is the least the retry must wait, e.g.
-    until a call whose answer was lost can no longer be running in the ERP."""
+    until a call whose answer was lost can no longer be running in the ERP.
+    Robocorp's ``ApplicationException(message=..., code=...)`` order is the same."""
 
-    def __init__(self, message: str, code: str = "system_error", retry_after: float | None = None):
+    def __init__(self, message: str, code: str | None = "system_error",
+                 retry_after: float | None = None):
+        code = code or "system_error"
         super().__init__(message)
         self.code = code
         self.message = message

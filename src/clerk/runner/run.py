@@ -30,6 +30,7 @@ from clerk.runner.context import RunContext, running
 from clerk.runner.listener import ClerkListener
 from clerk.runner.records import RunStatus, finish_run, new_run_id, start_run
 from clerk.runner.secrets import register_configured_secrets
+from clerk.workitems.runtime import workitem_adapters
 
 LIBRARY = "clerk.keywords.ClerkLibrary"
 log = logging.getLogger("clerk.runner")
@@ -70,7 +71,8 @@ def run_bot(project: Project, bot: BotDefinition, *, trigger: str = "manual",
     start_run(project.store, project.audit, run_id=run_id, bot=bot.name, trigger=trigger,
               output_dir=str(output_dir), worker=worker, request_id=request_id)
     try:
-        with running(context), _clerk_log(output_dir, project), _project_on_path(project):
+        with running(context), _clerk_log(output_dir, project), _project_on_path(project), \
+                workitem_adapters(context):
             output = _execute(suite, context, listener, variables or {}, loglevel)
             artifacts = write_artifacts(output, project.masker, title=bot.name)
         status = _status_of(output)
