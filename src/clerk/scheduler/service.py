@@ -20,6 +20,7 @@ from clerk.project import Project
 from clerk.scheduler.jobs import RunRequestExecutor, SchedulerContext
 from clerk.scheduler.jobstore import SyncResult, job_store, sync_jobs
 from clerk.scheduler.leader import LeaderLock, leader_lock_for
+from clerk.triggers.service import Watching, start_watching
 
 log = logging.getLogger("clerk.scheduler")
 
@@ -45,6 +46,7 @@ class SchedulerService:
         self.status = SchedulerStatus(self.name)
         self.became_leader = threading.Event()
         self._stopping = threading.Event()
+        self.watching: Watching | None = None
 
     def stop(self, *_: object) -> None:
         self._stopping.set()
@@ -69,6 +71,9 @@ class SchedulerService:
         try:
             self.status.last_sync = sync_jobs(scheduler, self.project.settings.project_dir)
             scheduler.resume()
+            # Event triggers are watched by the leader only, like schedules fire.
+            watching = start_watching(self.project, self.name)
+            self.watching = watching
             self.became_leader.set()
             # Operators pause, resume and edit jobs from other processes: wake
             # up each poll to see the store as it is now, and check the lock.
@@ -78,6 +83,9 @@ class SchedulerService:
                     break
                 scheduler.wakeup()
         finally:
+            if self.watching is not None:
+                self.watching.stop()
+                self.watching = None
             scheduler.shutdown(wait=False)
             self.status.leader = False
             self.became_leader.clear()
