@@ -45,12 +45,18 @@ def source_problems(spec: TriggerSpec, sources: dict[str, dict[str, Any]]) -> st
 
 def _problem(path: Path, single: bool, error: dict[str, Any]) -> tuple[str, str, int | None]:
     loc = [str(part) for part in error["loc"]][1:]          # drop "triggers"
-    index = None if single else int(loc.pop(0))
+    index = int(loc.pop(0)) if loc and loc[0].isdigit() else None
+    index = None if single else index
     if loc and loc[0] in _KINDS:
         loc.pop(0)                                           # the union's tag, not a key
+    message = _message(error)
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        loc, message = ["kind"], f"must be one of {', '.join(sorted(_KINDS))}"
+        if error["type"] == "union_tag_invalid":
+            message += f" (got {error['ctx']['tag']!r})"
     table = "trigger" if single else f"triggers[{index}]"
     key = ".".join([table, *loc])
-    return key, _message(error), _line(path, "trigger" if single else "triggers", index,
+    return key, message, _line(path, "trigger" if single else "triggers", index,
                                        loc[0] if loc else None)
 
 
