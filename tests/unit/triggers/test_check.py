@@ -51,3 +51,25 @@ def test_an_unknown_kind_and_a_queue_without_threshold(tmp_path):
         "trigger.kind": (3, "must be one of folder, mail, queue (got 'webhook')")}
     found = problems(tmp_path / "q", '[trigger]\nkind = "queue"\ncoalesce = true\nmax_instances = 1\n')
     assert "min_items, max_wait" in found["trigger"][1]
+
+
+def test_clerk_check_on_this_repository_names_a_bad_trigger_key(tmp_path):
+    """The shipped bots/order_confirmations.toml has a folder trigger; spoil one key."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from clerk.cli import app
+
+    repo = Path(__file__).resolve().parents[3]
+    for folder in ("bots", "config", "robots", "keywords"):
+        shutil.copytree(repo / folder, tmp_path / folder)
+    bot = tmp_path / "bots" / "order_confirmations.toml"
+    text = bot.read_text()
+    assert 'kind = "folder"' in text
+    bot.write_text(text.replace('debounce = "5s"', 'debounce = "soon"'))
+    result = CliRunner().invoke(app, ["check", "-C", str(tmp_path)])
+    assert result.exit_code == 1
+    line = next(row for row in result.output.splitlines() if "triggers[0].debounce" in row)
+    number = text.splitlines().index(next(r for r in text.splitlines() if r.startswith("debounce"))) + 1
+    assert f"order_confirmations.toml:{number}" in line and "duration" in line
