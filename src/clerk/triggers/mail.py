@@ -15,6 +15,7 @@ from collections.abc import Callable
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from clerk.errors import ConfigError
 from clerk.sources.email import MailboxConfig
 from clerk.triggers.model import MailTrigger
 
@@ -52,7 +53,7 @@ class MailWatcher:
                 with self._connect() as client:
                     failures = 0
                     self._watch(client, first_look)
-            except (IMAPClientError, OSError) as exc:
+            except (IMAPClientError, OSError, ConfigError) as exc:   # ConfigError: an unreadable secret
                 # Never the server's text: some echo credentials back.
                 log.warning("mail trigger %s: %s; reconnecting", self.config.name, type(exc).__name__)
             first_look = False

@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy import or_, select, update
 
 from clerk.audit.events import as_utc
+from clerk.errors import ConfigError
 from clerk.secrets import SecretResolver
 from clerk.store import Store
 from clerk.store.schema import webhook_outbox
@@ -83,7 +84,11 @@ def send_due(store: Store, specs: list[WebhookSpec], secrets: SecretResolver, se
 def _post(client: httpx.Client, spec: WebhookSpec, secrets: SecretResolver,
           row: Claimed) -> tuple[int | None, str | None]:
     body = row.body.encode()
-    headers = signed_headers(secrets.resolve(spec.secret), row.event_id, body)
+    try:
+        secret = secrets.resolve(spec.secret)
+    except ConfigError:
+        return None, f"secret {spec.secret} cannot be read"   # the reference, never a value
+    headers = signed_headers(secret, row.event_id, body)
     try:
         response = client.post(spec.url, content=body, headers=headers,
                                timeout=spec.timeout.total_seconds())

@@ -12,6 +12,7 @@ from clerk.errors import IllegalTransition
 from clerk.project import open_project
 from clerk.queue import ItemState
 from clerk.runner.run import run_bot
+from clerk.audit.events import as_utc
 from clerk.bots import load_bots
 from clerk.store.schema import webhook_outbox
 from clerk.webhooks.delivery import outbox_rows
@@ -86,3 +87,35 @@ def test_an_event_is_written_only_if_its_move_commits(hooked):  # noqa: ANN001
             assert conn.scalar(select(func.count()).select_from(webhook_outbox)) == 1
             raise IllegalTransition(item, "collected", "rolled back on purpose")
     assert outbox_rows(project.store) == []
+
+
+def test_an_unreadable_secret_keeps_the_event_waiting_and_never_leaks(hooked, monkeypatch):  # noqa: ANN001
+    import httpx
+
+    from clerk.webhooks.delivery import send_due
+    from clerk.webhooks.model import webhook_specs
+
+    project, port = hooked
+    bots = load_bots(project.settings.project_dir)
+    assert not run_bot(project, bots["broken"]).ok
+    monkeypatch.delenv("HOOK_SECRET")
+    specs = webhook_specs(project.settings.webhooks)
+    receiver = Receiver(port, SECRET)
+    receiver.start()
+    try:
+        with httpx.Client() as client:
+            sent = send_due(project.store, specs, project.secrets, "test", client)
+            assert (sent.delivered, sent.failed) == (0, 1)
+            [row] = outbox_rows(project.store)
+            assert row["last_error"] == "secret env:HOOK_SECRET cannot be read"
+            assert receiver.accepted == {}
+            monkeypatch.setenv("HOOK_SECRET", SECRET)
+            later = row["next_attempt_at"]
+            sent = send_due(project.store, specs, project.secrets, "test", client, now=as_utc(later))
+            assert sent.delivered == 1 and receiver.accepted == {row["event_id"]: 1}
+            # Acknowledged: never sent again, however often the sender passes.
+            assert send_due(project.store, specs, project.secrets, "test", client,
+                            now=as_utc(later)).delivered == 0
+    finally:
+        receiver.stop()
+    assert receiver.accepted == {row["event_id"]: 1}
