@@ -5,10 +5,12 @@ requests, which a worker then executes like any scheduled run."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
+from clerk.audit.events import as_utc
 from clerk.runner import claim_and_execute_run
 from clerk.runner.records import list_runs
 from tests.integration.scheduler.conftest import clean_store, wait_for  # noqa: F401
@@ -58,12 +60,15 @@ def test_a_mail_appended_starts_the_bot(project, mailbox, monkeypatch, idle):  #
         wait_for(lambda: watcher.mode is not None, what="the mail watcher connected")
         assert watcher.mode == ("idle" if idle else "poll")
         assert requests_of(project, "inbox") == []       # an empty folder asks for nothing
-        appended = time.monotonic()
+        appended, appended_at = time.monotonic(), datetime.now(UTC)
         mailbox.append(a_mail("INV-1"))
         wait_for(lambda: requests_of(project, "inbox"), deadline=10, what="a run request")
         latency = time.monotonic() - appended
         print(f"\nmail trigger ({watcher.mode}) latency APPEND -> run request: {latency:.3f}s")
         assert claim_and_execute_run(project, "worker-1")
+    [run] = list_runs(project.store, bot="inbox")
+    print(f"mail trigger latency APPEND -> run start: "
+          f"{(as_utc(run['started_at']) - appended_at).total_seconds():.3f}s")
     [request] = requests_of(project, "inbox")
     assert request.trigger == "trigger:mail" and request.state == "done"
     assert [run["trigger"] for run in list_runs(project.store, bot="inbox")] == ["trigger:mail"]
