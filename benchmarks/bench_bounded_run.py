@@ -3,7 +3,7 @@
 The robot is what an operator writes: ``For Each Work Item`` calling a robot
 keyword per item, which calls a library keyword; every 500th item fails (an
 application error: the item is retried later, the failure is in the log).
-Reported: output.xml, log.html and the split log files' sizes, the run's
+Reported: output.xml and log.html sizes (one self-contained file), the run's
 seconds, and this process's resident memory (the worker's: `clerk worker`
 runs bots in-process) sampled through the run: RSS before, peak growth, and
 RSS at each tenth of the run, which is what "flat" means.
@@ -114,7 +114,6 @@ def for_loop_figures(project, bot, items: int) -> dict:  # noqa: ANN001
     return {"seconds": round(time.perf_counter() - start, 1), "status": outcome.status,
             "output_xml_bytes": (out / "output.xml").stat().st_size,
             "log_html_bytes": (out / "log.html").stat().st_size,
-            "split_log_bytes": sum(p.stat().st_size for p in out.glob("log-*.js")),
             "peak_rss_growth_mb": round(max(sampler.samples, default=before) - before, 1)}
 
 
@@ -147,14 +146,11 @@ def main() -> None:
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         out = outcome.output_dir
-        split = sorted(out.glob("log-*.js"))
         figures = {
             "items": args.items, "failed_items": args.items // 500, "seconds": round(seconds, 1),
             "run_counts": outcome.counts.get("items"),
             "output_xml_bytes": (out / "output.xml").stat().st_size,
             "log_html_bytes": (out / "log.html").stat().st_size,
-            "split_log_files": len(split), "split_log_bytes": sum(p.stat().st_size for p in split),
-            "largest_split_log_bytes": max((p.stat().st_size for p in split), default=0),
             "rss_mb_before_run": round(before, 1),
             "peak_rss_mb": round(peak, 1),
             "peak_rss_growth_mb": round(max(peak, max(sampler.samples, default=0)) - max(before, 0), 1),

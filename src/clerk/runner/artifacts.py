@@ -83,9 +83,10 @@ def write_artifacts(output: Path, masker: SecretMasker, *, title: str,
         result.visit(_Masking(masker))
         result.save(str(output))
     log, report = output.with_name("log.html"), output.with_name("report.html")
-    # splitlog: the keywords go to log-<n>.js files the page loads as they are
-    # expanded, so opening log.html does not parse the whole run at once.
-    rebot(str(output), output=None, log=str(log), report=str(report), rpa=True, splitlog=True,
+    # No --splitlog: the removals above already bound the log, and one
+    # self-contained log.html is what `clerk serve` hands out as a download
+    # (split log-<n>.js files beside it would not travel with it).
+    rebot(str(output), output=None, log=str(log), report=str(report), rpa=True,
           logtitle=f"{title} log", reporttitle=f"{title} report",
           removekeywords=list(remove_keywords), flattenkeywords=list(flatten_keywords),
           stdout=io.StringIO(), stderr=io.StringIO())
