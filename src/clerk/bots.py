@@ -30,6 +30,9 @@ class BotDefinition(BaseModel):
     sources: list[str] = Field(default_factory=list, description="names under [sources] in clerk.toml")
     variables: dict[str, Any] = Field(default_factory=dict)
     schedule: dict[str, Any] = Field(default_factory=dict)
+    # Event triggers: validated by clerk.triggers.model (via clerk.scheduler.check).
+    trigger: dict[str, Any] = Field(default_factory=dict)
+    triggers: list[dict[str, Any]] = Field(default_factory=list)
     erp: dict[str, Any] = Field(default_factory=dict)
     review: dict[str, Any] = Field(default_factory=dict)
     validation: dict[str, Any] = Field(default_factory=dict)

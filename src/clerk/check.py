@@ -36,6 +36,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         problems.extend(_source_problems(settings))
         problems.extend(_secret_problems(settings))
         problems.extend(_web_problems(settings))
+        problems.extend(_webhook_problems(settings))
     bot_robots: list[Path] = []
     for path in sorted((project_dir / "bots").glob("*.toml")):
         try:
@@ -90,6 +91,17 @@ def _web_problems(settings: Settings) -> list[Problem]:
 
     try:
         web_settings(settings.web)
+    except ConfigError as exc:
+        return _problems_of(exc)
+    return []
+
+
+def _webhook_problems(settings: Settings) -> list[Problem]:
+    """``[[webhooks]]`` as the project's audit log and the sender load them."""
+    from clerk.webhooks.model import webhook_specs
+
+    try:
+        webhook_specs(settings.webhooks, settings.project_dir / "config" / "clerk.toml")
     except ConfigError as exc:
         return _problems_of(exc)
     return []

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # (clerk.sources.configured), which `clerk check` runs too.
     sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
     web: dict[str, Any] = Field(default_factory=dict)
+    # [[webhooks]]: validated by clerk.webhooks.model (the project and `clerk check`).
+    webhooks: list[dict[str, Any]] = Field(default_factory=list)
     database_url: str | None = Field(None, description="shortcut for CLERK_DATABASE_URL")
 
     @classmethod

@@ -31,7 +31,11 @@ class Project:
 
     @cached_property
     def audit(self) -> AuditLog:
-        return AuditLog(self.masker)
+        from clerk.webhooks.model import webhook_specs
+        from clerk.webhooks.outbox import Outbox
+
+        specs = webhook_specs(self.settings.webhooks)
+        return AuditLog(self.masker, observers=(Outbox(specs),) if specs else ())
 
     @cached_property
     def queue(self) -> WorkQueue:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Connection, insert
 
@@ -50,16 +50,28 @@ def as_utc(moment: datetime) -> datetime:
 class AuditLog:
     """Writes audit events with secrets masked. The sealer chains them later."""
 
-    def __init__(self, masker: SecretMasker | None = None):
+    def __init__(self, masker: SecretMasker | None = None,
+                 observers: tuple[Callable[[Connection, dict[str, Any]], None], ...] = ()):
         self.masker = masker or SecretMasker()
+        # Called with each appended row in the same transaction (the webhook
+        # outbox), so what they write commits or rolls back with the event.
+        self.observers = observers
 
     def append(self, conn: Connection, *, actor: str, action: str, item_id: int | None,
                data: dict[str, Any] | None = None, at: datetime | None = None) -> None:
-        conn.execute(_INSERT, self.row(actor, action, item_id, data, at))
+        row = self.row(actor, action, item_id, data, at)
+        conn.execute(_INSERT, row)
+        self._observe(conn, [row])
 
     def append_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:
             conn.execute(_INSERT, rows)
+            self._observe(conn, rows)
+
+    def _observe(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        for observer in self.observers:
+            for row in rows:
+                observer(conn, row)
 
     def row(self, actor: str, action: str, item_id: int | None,
             data: dict[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:

@@ -43,7 +43,42 @@ def _under_schedule(error: ConfigError, path: Path) -> ConfigError:
 
 
 def check_bot_schedule(bot: BotDefinition, path: Path, project_dir: Path) -> list[Problem]:
-    """Every problem in the bot's ``[schedule]``, as ``clerk check`` reports them."""
+    """Every problem in the bot's ``[schedule]`` and its event triggers, as
+    ``clerk check`` reports them."""
+    return _schedule_problems(bot, path, project_dir) + check_bot_triggers(bot, path, project_dir)
+
+
+def check_bot_triggers(bot: BotDefinition, path: Path, project_dir: Path) -> list[Problem]:
+    """Bad keys of ``[trigger]``/``[[triggers]]``, and named sources that cannot serve them."""
+    from clerk.check import Problem
+    from clerk.triggers.check import bot_triggers, source_problems
+
+    try:
+        specs = bot_triggers(bot, path)
+    except ConfigError as exc:
+        return [Problem(exc.file, line, key, message)
+                for key, message, line in getattr(exc, "all_problems", [])]
+    sources = _configured_sources(project_dir)
+    problems = []
+    for index, spec in enumerate(specs):
+        why = source_problems(spec, sources)
+        if why:
+            key = "trigger.source" if bot.trigger else f"triggers[{index}].source"
+            problems.append(Problem(str(path), None, key, why))
+    return problems
+
+
+def _configured_sources(project_dir: Path) -> dict:
+    import tomllib
+
+    try:
+        data = tomllib.loads((project_dir / "config" / "clerk.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}   # clerk check reports the config file's own problems
+    return data.get("sources", {})
+
+
+def _schedule_problems(bot: BotDefinition, path: Path, project_dir: Path) -> list[Problem]:
     from clerk.check import Problem
 
     try:

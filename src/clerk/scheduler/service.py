@@ -20,6 +20,8 @@ from clerk.project import Project
 from clerk.scheduler.jobs import RunRequestExecutor, SchedulerContext
 from clerk.scheduler.jobstore import SyncResult, job_store, sync_jobs
 from clerk.scheduler.leader import LeaderLock, leader_lock_for
+from clerk.triggers.service import Watching, start_watching
+from clerk.webhooks.sender import OutboxSender
 
 log = logging.getLogger("clerk.scheduler")
 
@@ -45,6 +47,7 @@ class SchedulerService:
         self.status = SchedulerStatus(self.name)
         self.became_leader = threading.Event()
         self._stopping = threading.Event()
+        self.watching: Watching | None = None
 
     def stop(self, *_: object) -> None:
         self._stopping.set()
@@ -66,9 +69,14 @@ class SchedulerService:
         log.info("%s is the scheduling leader", self.name)
         scheduler = self._build()
         scheduler.start(paused=True)
+        sender: OutboxSender | None = None
         try:
             self.status.last_sync = sync_jobs(scheduler, self.project.settings.project_dir)
             scheduler.resume()
+            # Event triggers are watched, and the webhook outbox sent, by the leader only.
+            self.watching = start_watching(self.project, self.name)
+            sender = OutboxSender(self.project, self.name, self.poll_seconds)
+            sender.start()
             self.became_leader.set()
             # Operators pause, resume and edit jobs from other processes: wake
             # up each poll to see the store as it is now, and check the lock.
@@ -78,6 +86,11 @@ class SchedulerService:
                     break
                 scheduler.wakeup()
         finally:
+            if sender is not None:
+                sender.stop()
+            if self.watching is not None:
+                self.watching.stop()
+                self.watching = None
             scheduler.shutdown(wait=False)
             self.status.leader = False
             self.became_leader.clear()

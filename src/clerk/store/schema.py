@@ -159,3 +159,26 @@ posting_turns = Table(
     Column("draft_keys", Json),                    # idempotency keys the call posts
     Column("free_at", Time),                       # released at (or, outcome unknown, from)
 )
+
+# Outbound webhook events waiting for (or past) delivery (0007). A row is
+# written in the transaction of the audit event that causes it, so an event
+# is never lost to a crash; ``body`` is fixed then, so every attempt sends the
+# same bytes with the same ``event_id``; a delivered row is never sent again.
+webhook_outbox = Table(
+    "webhook_outbox", metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False),     # stable across attempts
+    Column("webhook", String(100), nullable=False),     # the [[webhooks]] name
+    Column("event", String(40), nullable=False),        # item.posted, run.failed, ...
+    Column("body", Text, nullable=False),
+    Column("created_at", Time, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Time, nullable=False),
+    Column("claimed_by", String(200)),
+    Column("claimed_until", Time),
+    Column("delivered_at", Time),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+)
+Index("uq_webhook_outbox_event", webhook_outbox.c.event_id, webhook_outbox.c.webhook, unique=True)
+Index("ix_webhook_outbox_due", webhook_outbox.c.delivered_at, webhook_outbox.c.next_attempt_at)

@@ -3,17 +3,13 @@ itself (embedded, not a link), and the run is recorded as failed, not crashed.""
 
 from __future__ import annotations
 
-import base64
-import ast
-import re
-import zlib
-
 import pytest
 
 from clerk.bots import load_bots
 from clerk.config import load_settings
 from clerk.project import open_project
 from clerk.runner import run_bot
+from tests.fixtures.rflog import log_strings
 from tests.integration.robots.test_example_robots import demo_project, write_secret
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -51,19 +47,7 @@ executable_path = "{browser_executable}"
     finally:
         project.close()
     assert not outcome.ok
-    messages = log_html_strings(outcome.output_dir / "log.html")
+    messages = log_strings(outcome.output_dir)   # log.html and its split keyword files
     assert any("data:image/png;base64," in text for text in messages)
     assert not any(demo_portal.password in text for text in messages)
 
-
-def log_html_strings(path) -> list[str]:  # noqa: ANN001
-    """The texts Robot Framework packed into log.html (zlib + base64, or '*' plain)."""
-    html = path.read_text(encoding="utf-8")
-    packed = re.findall(r'window\.output\["strings"\] = window\.output\["strings"\]\.concat\((\[.*?\])\);', html, re.S)
-    texts = []
-    for chunk in packed:
-        for item in ast.literal_eval(chunk):  # JS string escapes are Python ones too
-            texts.append(item[1:] if item.startswith("*") else
-                         zlib.decompress(base64.b64decode(item)).decode("utf-8"))
-    assert texts, "no strings found in log.html"
-    return texts
