@@ -76,6 +76,7 @@ class Live:
     server: object = None
     thread: threading.Thread | None = None
     clients: dict[str, httpx.Client] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def login(self, username: str) -> httpx.Client:
         if username not in self.clients:
@@ -91,8 +92,11 @@ class Live:
         return CSRF.search(client.get("/", follow_redirects=True).text).group(1)
 
     def token(self, username: str) -> str:
-        return self.app.state.web.directory.issue_token(username, "tests", now=datetime.now(UTC),
-                                                        actor="test")
+        """The user's API token, issued once (a live token's name is unique per user)."""
+        if username not in self.tokens:
+            self.tokens[username] = self.app.state.web.directory.issue_token(
+                username, "tests", now=datetime.now(UTC), actor="test")
+        return self.tokens[username]
 
     def stop(self) -> None:
         for client in self.clients.values():
