@@ -28,7 +28,9 @@ def test_a_degraded_german_scan_as_image_only_pdf(ocr_session, ocr_settings):
     extraction = ocr_session.extract(image_pdf([scan], 200))
     _assert_exact(extraction, invoice, "nordwind")
     assert extraction.confidence["totals.payable"] > 0.5
-    assert not [f for f in ocr_findings(extraction, ocr_settings.ocr) if f.severity.value == "error"]
+    # Right values may still go to a person (every stored field must be sure); never the other way round.
+    for finding in ocr_findings(extraction, ocr_settings.ocr):
+        assert extraction.confidence[finding.field] < ocr_settings.ocr.threshold
 
 
 def test_a_degraded_french_scan_as_jpeg(ocr_session):
