@@ -24,6 +24,12 @@ INVOICE_FIELDS = {
 LINE_GROUPS = {"description", "quantity", "unit_price", "net_amount"}
 
 
+def _check_languages(value: tuple[str, ...]) -> tuple[str, ...]:
+    from clerk.extract.dates import check_languages   # babel's CLDR data loads only when templates do
+
+    return check_languages(value)
+
+
 def _compiles(pattern: str) -> str:
     try:
         re.compile(pattern, re.MULTILINE)
@@ -106,9 +112,7 @@ class PdfTemplate(BaseModel):
     @field_validator("date_languages")
     @classmethod
     def _known_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        from clerk.extract.dates import check_languages
-
-        return check_languages(value)
+        return _check_languages(value)
 
     @field_validator("fields")
     @classmethod
@@ -163,7 +167,12 @@ class OrderMapping(BaseModel):
     currency: str = "EUR"              # when the file has no currency column
     columns: OrderColumns
     number_format: NumberFormat = "1234.56"
-    date_format: str = "%Y-%m-%d"
+    date_format: tuple[str, ...] = ("%Y-%m-%d",)
+    date_languages: tuple[str, ...] = ("en",)
+
+    _one_or_many = field_validator("date_format", "date_languages", mode="before")(
+        lambda cls, value: (value,) if isinstance(value, str) else value)
+    _known_languages = field_validator("date_languages")(lambda cls, value: _check_languages(value))
 
     def headers(self) -> set[str]:
         return {value for value in self.columns.model_dump().values() if value}
