@@ -202,13 +202,19 @@ def load_template(path: Path) -> PdfTemplate | OrderMapping:
         raise ConfigError(str(path), key, first["msg"]) from None
 
 
-def load_templates(folder: Path | None) -> Templates:
-    """Every ``*.yml`` under ``folder`` (none if ``folder`` is None); names must be unique."""
+def load_templates(folder: Path | None, require_some: bool = False) -> Templates:
+    """Every ``*.yml`` under ``folder`` (none if ``folder`` is None); names must be unique.
+
+    ``require_some``: a folder without any template is a ``ConfigError`` (a
+    misspelled ``--templates`` must not make every file ``no_template``).
+    """
     if folder is None:
         return Templates()
     if not folder.is_dir():
         raise ConfigError(str(folder), None, "template folder does not exist")
     loaded = [load_template(path) for path in sorted(folder.glob("*.yml"))]
+    if require_some and not loaded:
+        raise ConfigError(str(folder), None, "template folder holds no template (*.yml)")
     names = [template.name for template in loaded]
     duplicates = {name for name in names if names.count(name) > 1}
     if duplicates:

@@ -99,3 +99,17 @@ def test_a_template_can_ask_for_its_own_languages(tesseract, tmp_path):
             content, languages, preprocess)
         _assert_exact(session.extract(image_pdf([scan], 200)), invoice, "nordwind")
     assert ("deu",) in passes
+
+
+def test_show_text_of_a_scan_is_the_ocr_text_the_template_reads(tesseract, tmp_path):
+    from typer.testing import CliRunner
+
+    from clerk.cli import app
+
+    invoice = invoice_for("NORD")
+    path = tmp_path / "scan.png"
+    path.write_bytes(image_bytes(rasterize(plain_pdf(invoice, "nordwind"), 200), "PNG", dpi=200))
+    shown = CliRunner().invoke(app, ["templates", "show-text", str(path)])
+    assert shown.exit_code == 0 and "Rechnungsnummer: 2026-0042" in shown.stdout
+    tried = CliRunner().invoke(app, ["templates", "test", str(TEMPLATES / "nordwind.yml"), str(path)])
+    assert tried.exit_code == 0, tried.output     # the text PDF's template works on its scan
