@@ -114,3 +114,17 @@ def test_dates_that_cannot_both_be_right():
     early = invoice.model_copy(update={"due_date": date(2026, 10, 2)})
     assert [f.field for f in implausible_dates(early, today=date(2026, 12, 1))] == ["due_date"]
     assert [f.field for f in implausible_dates(invoice, today=date(2026, 10, 1))] == ["issue_date"]
+
+
+def test_an_unreadable_page_says_how_much_was_read_and_why():
+    from clerk.errors import BusinessException
+
+    sure_but_tiny = OcrPage(0, "ocr", (OcrWord("Rechn", 0.96, (1, 1, 1)), OcrWord("ung", 0.96, (1, 1, 1))))
+    with pytest.raises(BusinessException) as caught:
+        _extract(ScanReading((sure_but_tiny,), ("eng",)), ScanReading((sure_but_tiny,), ("eng",)))
+    assert caught.value.code == "unreadable_scan"
+    assert "only 8 characters read" in caught.value.message and "96%" not in caught.value.message
+    unsure = OcrPage(0, "ocr", tuple(OcrWord(word, 0.4, (1, 1, 1)) for word in _nordwind_text().split()[:30]))
+    with pytest.raises(BusinessException) as caught:
+        _extract(ScanReading((unsure,), ("eng",)), ScanReading((unsure,), ("eng",)))
+    assert "mean word confidence" in caught.value.message and "below the 55% required" in caught.value.message
