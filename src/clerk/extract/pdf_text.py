@@ -12,6 +12,7 @@ from clerk.extract._checks import invoice_confidence
 from clerk.extract.base import Content, Extraction
 from clerk.extract.dates import parse_date
 from clerk.extract.numbers import parse_amount
+from clerk.extract.proposals import propose_invoice
 from clerk.extract.sandbox import PdfReading
 from clerk.extract.template_fields import field_text, keywords_match, table_rows
 from clerk.extract.templates import PdfTemplate
@@ -135,6 +136,11 @@ class PdfTextExtractor:
         text = usable_text(content.pdf)
         template = choose_template(text, self.templates)
         if template is None:
-            raise ExtractionError("no_template", "no supplier template matches this PDF's text")
+            # A new supplier's invoice goes to a person pre-filled, never posted on a label guess.
+            proposal = propose_invoice(text)
+            if proposal is None:
+                raise ExtractionError("no_template", "no supplier template matches this PDF's text, and no "
+                                                     "invoice number, date and total were found by their labels")
+            return proposal
         invoice, confidence = read_with_template(template, text)
         return Extraction(record=invoice, extractor=self.name, template=template.name, confidence=confidence)
