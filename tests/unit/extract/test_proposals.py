@@ -55,3 +55,29 @@ def _letter_pdf() -> bytes:
         pdf.drawString(50, 800 - 20 * index, text)
     pdf.save()
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize("layout", ["vanrijn", "lumiere", "sierra"])
+def test_a_confirmed_proposal_saved_as_a_template_reads_the_next_invoice(session, tmp_path, layout):
+    import yaml
+
+    from clerk.extract import ExtractionSession, ExtractSettings
+    from clerk.extract.template_tools import document_text
+    from clerk.extract.template_writer import draft_template
+
+    first = invoice_for("BRIO")
+    path = tmp_path / "first.pdf"
+    path.write_bytes(plain_pdf(first, layout))
+    proposal = session.extract(path)
+    confirmed = proposal.record.model_copy(update={"seller": first.seller})   # the reviewer's correction
+    spec = draft_template(f"brio-{layout}", document_text(session, path).text, confirmed)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / f"brio-{layout}.yml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    following = invoice_for("BRIO", number="2026-0077")
+    with ExtractionSession(ExtractSettings(templates_dir=folder)) as own:
+        extraction = own.extract(plain_pdf(following, layout))
+    assert (extraction.extractor, extraction.template) == ("pdf_text", f"brio-{layout}")
+    assert extraction.record.number == "2026-0077" and extraction.findings == ()
+    assert extraction.record.totals.payable == following.totals.payable
+    assert extraction.record.seller.name == "Brio Café Services SARL"
