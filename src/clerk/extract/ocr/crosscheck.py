@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from clerk.extract.ocr.checksums import identifier_valid
 from clerk.extract.template_fields import field_text, table_rows
 from clerk.extract.templates import PdfTemplate
 from clerk.models.finding import Finding, Severity
@@ -41,6 +42,8 @@ def disagreements(template: PdfTemplate, chosen: str, others: list[str]) -> list
         if value is None:
             continue
         differing = [other.get(field) for other in theirs if other.get(field) != value]
+        if not any(differing) and identifier_valid(field, str(value)):
+            continue   # another pass missed its label; valid check digits are the agreement an id needs
         if differing:
             shown = "a row count or row" if field == "lines" else repr(value)
             findings.append(Finding(

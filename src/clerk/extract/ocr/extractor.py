@@ -63,7 +63,9 @@ class OcrExtractor:
     def _cross_checked(self, extraction: Extraction, chosen: ScanReading, passes: list[ScanReading]) -> Extraction:
         template = next(t for t in self.templates if t.name == extraction.template)
         readings = [reading for scan in passes for reading in (scan, scan.discarded()) if reading is not None]
-        others = [ScanText(reading.pages).text for reading in readings if reading is not chosen]
+        # A pass that read (next to) nothing, a timeout say, is no evidence either way: only readings compare.
+        others = [ScanText(reading.pages).text for reading in readings
+                  if reading is not chosen and all(page.readable for page in reading.ocr_pages)]
         findings = [*disagreements(template, ScanText(chosen.pages).text, others),
                     *implausible_dates(extraction.record)]
         confidence = dict(extraction.confidence)

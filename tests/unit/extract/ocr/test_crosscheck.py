@@ -128,3 +128,18 @@ def test_an_unreadable_page_says_how_much_was_read_and_why():
     with pytest.raises(BusinessException) as caught:
         _extract(ScanReading((unsure,), ("eng",)), ScanReading((unsure,), ("eng",)))
     assert "mean word confidence" in caught.value.message and "below the 55% required" in caught.value.message
+
+
+def test_a_pass_that_read_nothing_is_no_evidence_against_the_other():
+    # A timed-out first pass (no words) beside a sure retry: the retry's own confidence decides.
+    text = _nordwind_text()
+    page = _page(text, "ocr_preprocessed", 0.9, discarded=OcrPage(0, "ocr", failure="ocr_timeout"))
+    assert _blocked(_extract(ScanReading((page,), ("eng",)))) == set()
+
+
+def test_an_id_with_valid_check_digits_may_be_missed_by_another_pass():
+    templates = {t.name: t for t in load_templates(TEMPLATES).pdf}
+    text = _nordwind_text()
+    label_misread = text.replace("USt-IdNr.:", "USt-ldNr.:").replace("Zahlbetrag", "Zahlbetrog")
+    fields = [f.field for f in disagreements(templates["nordwind"], text, [label_misread])]
+    assert fields == ["currency", "totals.payable"]          # the VAT id is exempt, the total is not
