@@ -111,6 +111,10 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
         )
     except ValidationError as error:
         raise ExtractionError("invalid_record", f"template {template.name}: {error.errors()[0]['msg']}") from None
+    return invoice, _confidence(template, invoice)
+
+
+def _confidence(template: PdfTemplate, invoice: Invoice) -> dict[str, float]:
     confidence = invoice_confidence(invoice, TEMPLATE_CONFIDENCE)
     if due_date := invoice.due_date:
         # Stored in the ERP like the issue date; a due date before the issue date is a misread.
@@ -118,7 +122,7 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
     for field in ("seller.tax_id", "seller.iban", "order_reference"):
         if field not in template.fields:
             confidence[field] = 0.5 if field == "seller.tax_id" and invoice.seller.tax_id else 0.0
-    return invoice, confidence
+    return confidence
 
 
 class PdfTextExtractor:
