@@ -11,6 +11,7 @@ from clerk.extract.ocr.crosscheck import disagreements, implausible_dates
 from clerk.extract.ocr.reader import OcrReader, ScanReading
 from clerk.extract.ocr.text import ScanText
 from clerk.extract.pdf_text import choose_template, read_with_template
+from clerk.extract.proposals import propose_invoice
 from clerk.extract.templates import PdfTemplate
 
 
@@ -24,8 +25,10 @@ class _Attempt:
         """Higher is better: extracted at all, fewer doubtful fields, surer pages."""
         if self.extraction is None:
             return (0, 0, min((page.mean_confidence for page in self.scan.ocr_pages), default=0.0))
+        if self.extraction.template is None:     # a proposal: any template reading beats it
+            return (1, 0, min((page.mean_confidence for page in self.scan.ocr_pages), default=0.0))
         doubtful = len(ocr_findings(self.extraction, reader.settings))
-        return (1, -doubtful, min(self.extraction.confidence.values(), default=1.0))
+        return (2, -doubtful, min(self.extraction.confidence.values(), default=1.0))
 
 
 class OcrExtractor:
@@ -61,6 +64,8 @@ class OcrExtractor:
         return self._cross_checked(self._outcome(attempt), attempt.scan, passes)
 
     def _cross_checked(self, extraction: Extraction, chosen: ScanReading, passes: list[ScanReading]) -> Extraction:
+        if extraction.template is None:    # a proposal: blocked by its own finding whatever the passes say
+            return extraction
         template = next(t for t in self.templates if t.name == extraction.template)
         readings = [reading for scan in passes for reading in (scan, scan.discarded()) if reading is not None]
         # A pass that read (next to) nothing, a timeout say, is no evidence either way: only readings compare.
@@ -75,7 +80,7 @@ class OcrExtractor:
                                              "findings": (*extraction.findings, *findings)})
 
     def _template_of(self, attempt: _Attempt) -> PdfTemplate | None:
-        if attempt.extraction is not None:
+        if attempt.extraction is not None and attempt.extraction.template is not None:
             return next(t for t in self.templates if t.name == attempt.extraction.template)
         return choose_template(ScanText(attempt.scan.pages).text, self.templates)
 
@@ -83,8 +88,8 @@ class OcrExtractor:
         # Pages already preprocessed (their first pass was poor) gain nothing from a second one.
         if all(page.source == "ocr_preprocessed" for page in attempt.scan.ocr_pages):
             return False
-        if attempt.extraction is None:
-            return True
+        if attempt.extraction is None or attempt.extraction.template is None:
+            return True     # nothing read, or only proposed: a cleaner page may fit a template
         return any(finding.severity.value == "error" for finding in ocr_findings(attempt.extraction,
                                                                                   self.reader.settings))
 
@@ -92,6 +97,9 @@ class OcrExtractor:
         text = ScanText(scan.pages)
         template = choose_template(text.text, self.templates)
         if template is None:
+            proposal = propose_invoice(text.text)   # for a person, pre-filled (it carries an error finding)
+            if proposal is not None:
+                return _Attempt(scan, proposal)
             return _Attempt(scan, error=ExtractionError("no_template", "no supplier template matches this "
                                                                        "scan's text"))
         try:
