@@ -42,8 +42,9 @@ def disagreements(template: PdfTemplate, chosen: str, others: list[str]) -> list
         if value is None:
             continue
         differing = [other.get(field) for other in theirs if other.get(field) != value]
-        if not any(differing) and identifier_valid(field, str(value)):
-            continue   # another pass missed its label; valid check digits are the agreement an id needs
+        if identifier_valid(field, str(value)) and not any(
+                other is not None and identifier_valid(field, str(other)) is not False for other in differing):
+            continue   # the other passes missed it or misread it (failed check digits): the digits arbitrate
         if differing:
             shown = "a row count or row" if field == "lines" else repr(value)
             findings.append(Finding(

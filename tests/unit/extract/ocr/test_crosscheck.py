@@ -143,3 +143,11 @@ def test_an_id_with_valid_check_digits_may_be_missed_by_another_pass():
     label_misread = text.replace("USt-IdNr.:", "USt-ldNr.:").replace("Zahlbetrag", "Zahlbetrog")
     fields = [f.field for f in disagreements(templates["nordwind"], text, [label_misread])]
     assert fields == ["currency", "totals.payable"]          # the VAT id is exempt, the total is not
+
+
+def test_check_digits_arbitrate_between_two_readings_of_an_iban():
+    templates = {t.name: t for t in load_templates(TEMPLATES).pdf}
+    text = _nordwind_text()
+    misread = text.replace("DE02120300000000202051", "DE02120300000000282051")      # fails mod 97
+    assert disagreements(templates["nordwind"], text, [misread]) == []
+    assert [f.field for f in disagreements(templates["nordwind"], misread, [text])] == ["seller.iban"]
