@@ -1,6 +1,7 @@
 """``clerk templates show-text`` / ``clerk templates test`` and the ``--templates`` check, through the CLI."""
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -10,7 +11,8 @@ from clerk.testing import plain_pdf
 from tests.unit.extract.ocr.scans import invoice_for
 
 runner = CliRunner()
-TEMPLATES = "config/templates"
+REPO = Path(__file__).resolve().parents[3]
+TEMPLATES = REPO / "config" / "templates"
 
 
 @pytest.fixture()
@@ -53,6 +55,7 @@ def test_a_wrong_templates_folder_is_an_error_not_silence(tmp_path, nordwind_pdf
     assert result.exit_code == 1 and message in result.output
 
 
-def test_extract_with_the_default_folder_still_reads(nordwind_pdf):
+def test_extract_with_the_default_folder_still_reads(nordwind_pdf, monkeypatch):
+    monkeypatch.chdir(REPO)           # the default is the project's config/templates
     result = runner.invoke(app, ["extract", "--json", str(nordwind_pdf)])
     assert result.exit_code == 0 and json.loads(result.stdout)["template"] == "nordwind"
