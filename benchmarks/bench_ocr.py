@@ -5,7 +5,9 @@
 Writes benchmarks/results/ocr.json: s_per_page (and per dpi), pages per
 minute with both cores busy (two sessions in parallel), and the key-field
 exact-match rate of accepted records on the clean, degraded and harsh sets,
-plus wrong values accepted silently (a wrong key field with no finding).
+plus wrong values accepted silently (a wrong key field with no finding), and
+the outcome that matters for the ERP (issue 24): accepted (no blocking
+finding: it would go on without a person) right or wrong, or to review.
 The machine may be shared: the load average is recorded with the figures.
 """
 
@@ -55,10 +57,13 @@ def _judge(session: ExtractionSession, invoice, data: bytes) -> dict[str, object
     except (BusinessException, ExtractionError) as error:
         return {"seconds": time.monotonic() - started, "outcome": getattr(error, "code", None) or error.reason}
     seconds = time.monotonic() - started
-    flagged = {finding.field for finding in ocr_findings(extraction, SETTINGS.ocr)}
+    findings = (*ocr_findings(extraction, SETTINGS.ocr), *extraction.findings)
+    flagged = {finding.field for finding in findings}
+    blocked = any(finding.severity.value == "error" for finding in findings)
     got, want = key_fields(extraction.record), key_fields(invoice)
     wrong = {field for field in want if got[field] != want[field]}
     return {"seconds": seconds, "outcome": "read", "exact": not wrong, "flagged": bool(flagged),
+            "decision": "to_review" if blocked else ("accepted_wrong" if wrong else "accepted_right"),
             "silent_wrong": len(wrong - flagged), "right_fields": len(want) - len(wrong), "fields": len(want)}
 
 
@@ -74,6 +79,8 @@ def _run_set(kind: str, count: int) -> tuple[dict[str, object], list[dict[str, o
         f"refused_{kind}": sorted({r["outcome"] for r in results if r["outcome"] != "read"}),
         f"flagged_{kind}": sum(1 for r in read if r["flagged"]),
         f"wrong_accepted_{kind}": sum(r["silent_wrong"] for r in read),
+        **{f"{decision}_{kind}": sum(1 for r in results if r.get("decision", "to_review") == decision)
+           for decision in ("accepted_right", "accepted_wrong", "to_review")},
     }
     return summary, results
 
@@ -96,6 +103,9 @@ def _throughput(count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-set", type=int, default=6)
+    parser.add_argument("--decisions-only", action="store_true",
+                        help="only the accepted/to-review figures (for a before/after comparison)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     report: dict[str, object] = {}
@@ -106,6 +116,10 @@ def main() -> None:
         if kind != "harsh":
             for result in results:
                 seconds[result["dpi"]].append(result["seconds"])
+    if args.decisions_only:
+        args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        print(json.dumps(report, indent=2, sort_keys=True))
+        return
     every = seconds[200] + seconds[300]
     report.update({
         "s_per_page": round(sum(every) / len(every), 2),
@@ -116,8 +130,8 @@ def main() -> None:
         "ocr_machine": f"{platform.python_version()} {platform.machine()}, {os.cpu_count()} cores",
         "ocr_load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     })
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     print(json.dumps(report, indent=2, sort_keys=True))
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clerk.audit.cli import audit_checkpoint, audit_prove, key_app
-from clerk.cli_ops import erp_app, extract, rules_app
+from clerk.cli_ops import erp_app, extract, rules_app, templates_app
 from clerk.runner.cli import run_command
 from clerk.scheduler.cli import schedule_app
 from clerk.web.commands import audit_lineage, serve, users_app
@@ -28,6 +28,7 @@ app.add_typer(queue_app, name="queue")
 app.add_typer(audit_app, name="audit")
 app.add_typer(erp_app, name="erp")
 app.add_typer(rules_app, name="rules")
+app.add_typer(templates_app, name="templates")
 app.command("extract")(extract)
 app.command("run")(run_command)
 app.add_typer(schedule_app, name="schedule")

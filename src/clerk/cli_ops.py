@@ -1,4 +1,4 @@
-"""``clerk erp``, ``clerk extract`` and ``clerk rules``: thin wrappers."""
+"""``clerk erp``, ``clerk extract``, ``clerk templates`` and ``clerk rules``: thin wrappers."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from clerk.cli_support import fail_on_clerk_errors, json_default, open_from, par
 
 erp_app = typer.Typer(help="The local Tryton ERP used by the demo and the tests.", no_args_is_help=True)
 rules_app = typer.Typer(help="Validation rules.", no_args_is_help=True)
+templates_app = typer.Typer(help="Write and check supplier templates.", no_args_is_help=True)
 console = Console()
 
 ProjectOpt = Annotated[Path, typer.Option("--project", "-C", help="project directory",
@@ -57,13 +58,29 @@ def erp_stop(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
     console.print("trytond stopped")
 
 
+TemplatesOpt = Annotated[Path | None, typer.Option(help="PDF templates and column mappings "
+                                                         "(default config/templates, if present)")]
+
+
+def _templates_dir(templates: Path | None) -> Path | None:
+    """A named folder must exist and hold templates; the default may be absent."""
+    from clerk.extract.templates import load_templates
+
+    if templates is None:
+        default = Path("config/templates")
+        return default if default.is_dir() else None
+    load_templates(templates, require_some=True)   # ConfigError now, not "no_template" for every file
+    return templates
+
+
+@fail_on_clerk_errors
 def extract(files: list[Path],
             as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
-            templates: Annotated[Path, typer.Option(help="PDF templates and column mappings")] = Path("config/templates")) -> None:
+            templates: TemplatesOpt = None) -> None:
     """Extract records from files; one result per file, errors included (exit 0)."""
     from clerk.extract import ExtractSettings, extract_files
 
-    settings = ExtractSettings(templates_dir=templates if templates.is_dir() else None)
+    settings = ExtractSettings(templates_dir=_templates_dir(templates))
     for result in extract_files(files, settings):
         if as_json:
             sys.stdout.write(json.dumps(result, default=json_default, ensure_ascii=False) + "\n")
@@ -74,6 +91,46 @@ def extract(files: list[Path],
             totals = result.get("totals") or {}
             console.print(f"{result['file']}: {result.get('number')} {result.get('currency')} "
                           f"{totals.get('payable', '')} ({result['extractor']})", highlight=False)
+
+
+@templates_app.command("show-text")
+@fail_on_clerk_errors
+def templates_show_text(file: Path) -> None:
+    """Print FILE's text exactly as the template matcher sees it (text layer, or OCR of a scan)."""
+    from clerk.extract import ExtractionSession, ExtractSettings
+    from clerk.extract.template_tools import document_text
+
+    with ExtractionSession(ExtractSettings()) as session:
+        shown = document_text(session, file)
+    typer.echo(f"# {file}: {shown.source}, {len(shown.text)} characters", err=True)
+    typer.echo(shown.text)
+
+
+@templates_app.command("test")
+@fail_on_clerk_errors
+def templates_test(template: Path, files: list[Path],
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Try TEMPLATE on FILES: each field's printed text, then the values read or why not. Exit 1 if any fails."""
+    from dataclasses import asdict
+
+    from clerk.extract import ExtractionSession, ExtractSettings
+    from clerk.extract.template_tools import load_one, try_template
+
+    chosen = load_one(template)
+    with ExtractionSession(ExtractSettings()) as session:
+        trials = [try_template(session, chosen, file) for file in files]
+    for trial in trials:
+        if as_json:
+            sys.stdout.write(json.dumps(asdict(trial), default=json_default, ensure_ascii=False) + "\n")
+            continue
+        console.print(f"[bold]{trial.file}[/bold]: keywords {'match' if trial.keywords_match else 'do NOT match'}, "
+                      f"{trial.lines} line(s)", highlight=False)
+        for field, text in trial.printed.items():
+            console.print(f"  {field:16} {text!r}" if text else f"  {field:16} [yellow]not found[/yellow]",
+                          highlight=False)
+        console.print(f"  [red]{trial.error}[/red]" if trial.error else f"  read: {trial.values}", highlight=False)
+    if any(trial.error or not trial.keywords_match for trial in trials):
+        raise typer.Exit(1)
 
 
 @rules_app.command("replay")

@@ -10,8 +10,11 @@ from pydantic import ValidationError
 from clerk.errors import ExtractionError
 from clerk.extract._checks import invoice_confidence
 from clerk.extract.base import Content, Extraction
-from clerk.extract.numbers import parse_amount, parse_date
+from clerk.extract.dates import parse_date
+from clerk.extract.numbers import parse_amount
+from clerk.extract.proposals import propose_invoice
 from clerk.extract.sandbox import PdfReading
+from clerk.extract.template_fields import field_text, keywords_match, table_rows
 from clerk.extract.templates import PdfTemplate
 from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party, TaxSubtotal, Totals
 
@@ -31,40 +34,18 @@ def usable_text(reading: PdfReading) -> str:
 
 
 def choose_template(text: str, templates: tuple[PdfTemplate, ...]) -> PdfTemplate | None:
-    """The template whose keywords all appear in ``text``; the most specific wins."""
-    matching = [t for t in templates if all(keyword in text for keyword in t.keywords)]
-    return max(matching, key=lambda t: len(t.keywords), default=None)
+    """The template whose keywords appear in ``text`` (ignoring case); the most specific wins."""
+    matching = [t for t in templates if keywords_match(t, text)]
+    return max(matching, key=lambda t: len(t.keywords) + bool(t.any_keywords), default=None)
 
 
 def _find(template: PdfTemplate, text: str, field: str) -> str | None:
-    pattern = template.fields.get(field)
-    if pattern is None:
-        return None
-    match = re.search(pattern, text, re.MULTILINE)
-    if match is None:
-        return None
-    value = match.groupdict().get("value") or (match.group(1) if match.groups() else match.group(0))
-    return value.strip() if value else None
+    return field_text(template, text, field)
 
 
 def _lines(template: PdfTemplate, text: str) -> tuple[InvoiceLine, ...]:
-    table = template.lines
-    if table is None:
-        return ()
-    lines, inside = [], False
-    row = re.compile(table.row)
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if re.search(table.start, line):
-            inside = True  # a table may repeat its header on each page
-            continue
-        if inside and re.search(table.end, line):
-            inside = False
-            continue
-        match = row.fullmatch(line) if inside else None
-        if match:
-            lines.append(_line(template, match, len(lines) + 1))
-    return tuple(lines)
+    return tuple(_line(template, match, index)
+                 for index, (_, _, match) in enumerate(table_rows(template, text), 1))
 
 
 def _line(template: PdfTemplate, match: re.Match[str], index: int) -> InvoiceLine:
@@ -93,11 +74,14 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
         value = _find(template, text, field)
         if value is None and required:
             raise ExtractionError("missing_field", f"template {template.name}: {field} not found")
-        return parse_date(value, template.date_format, field) if value else None
+        return parse_date(value, template.date_format, template.date_languages, field) if value else None
 
     number = _find(template, text, "number")
     if not number:
         raise ExtractionError("missing_field", f"template {template.name}: number not found")
+    seller_name = _find(template, text, "seller.name") or template.seller.name
+    if not seller_name:
+        raise ExtractionError("missing_field", f"template {template.name}: seller.name not found")
     lines = _lines(template, text)
     payable = amount("totals.payable")
     gross = amount("totals.gross", _find(template, text, "totals.payable"))
@@ -115,7 +99,7 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
             type=DocumentType.CREDIT_NOTE if _find(template, text, "credit_note") else DocumentType.INVOICE,
             issue_date=when("issue_date", True), due_date=when("due_date", False),
             currency=_find(template, text, "currency") or template.currency,
-            seller=Party(name=template.seller.name,
+            seller=Party(name=seller_name,
                          tax_id=_find(template, text, "seller.tax_id") or template.seller.tax_id,
                          iban=_find(template, text, "seller.iban"), country=template.seller.country),
             order_reference=_find(template, text, "order_reference"),
@@ -127,11 +111,18 @@ def read_with_template(template: PdfTemplate, text: str) -> tuple[Invoice, dict[
         )
     except ValidationError as error:
         raise ExtractionError("invalid_record", f"template {template.name}: {error.errors()[0]['msg']}") from None
+    return invoice, _confidence(template, invoice)
+
+
+def _confidence(template: PdfTemplate, invoice: Invoice) -> dict[str, float]:
     confidence = invoice_confidence(invoice, TEMPLATE_CONFIDENCE)
+    if due_date := invoice.due_date:
+        # Stored in the ERP like the issue date; a due date before the issue date is a misread.
+        confidence["due_date"] = TEMPLATE_CONFIDENCE if due_date >= invoice.issue_date else 0.0
     for field in ("seller.tax_id", "seller.iban", "order_reference"):
         if field not in template.fields:
             confidence[field] = 0.5 if field == "seller.tax_id" and invoice.seller.tax_id else 0.0
-    return invoice, confidence
+    return confidence
 
 
 class PdfTextExtractor:
@@ -149,6 +140,11 @@ class PdfTextExtractor:
         text = usable_text(content.pdf)
         template = choose_template(text, self.templates)
         if template is None:
-            raise ExtractionError("no_template", "no supplier template matches this PDF's text")
+            # A new supplier's invoice goes to a person pre-filled, never posted on a label guess.
+            proposal = propose_invoice(text)
+            if proposal is None:
+                raise ExtractionError("no_template", "no supplier template matches this PDF's text, and no "
+                                                     "invoice number, date and total were found by their labels")
+            return proposal
         invoice, confidence = read_with_template(template, text)
         return Extraction(record=invoice, extractor=self.name, template=template.name, confidence=confidence)

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from clerk.errors import ExtractionError
 from clerk.extract.base import Content, Extraction
-from clerk.extract.numbers import parse_amount, parse_date
+from clerk.extract.dates import parse_date
+from clerk.extract.numbers import parse_amount
 from clerk.extract.templates import OrderMapping
 from clerk.models.order import OrderConfirmation, OrderConfirmationLine
 
@@ -84,7 +85,8 @@ class _Cells:
         if isinstance(value, date):
             return value
         text = self.text(field)
-        return parse_date(text, self.mapping.date_format, f"row {self.number} {column}") if text else None
+        return parse_date(text, self.mapping.date_format, self.mapping.date_languages,
+                          f"row {self.number} {column}") if text else None
 
 
 def _header(cells: list[_Cells], field: str) -> str | None:

@@ -12,16 +12,22 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from clerk.errors import ConfigError
 from clerk.extract.numbers import NumberFormat
 
 INVOICE_FIELDS = {
-    "number", "issue_date", "due_date", "order_reference", "currency", "credit_note", "tax_rate",
+    "seller.name", "number", "issue_date", "due_date", "order_reference", "currency", "credit_note", "tax_rate",
     "seller.tax_id", "seller.iban", "totals.net", "totals.tax", "totals.gross", "totals.payable",
 }
 LINE_GROUPS = {"description", "quantity", "unit_price", "net_amount"}
+
+
+def _check_languages(value: tuple[str, ...]) -> tuple[str, ...]:
+    from clerk.extract.dates import check_languages   # babel's CLDR data loads only when templates do
+
+    return check_languages(value)
 
 
 def _compiles(pattern: str) -> str:
@@ -35,7 +41,7 @@ def _compiles(pattern: str) -> str:
 class TemplateSeller(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
+    name: str | None = None       # None: read from the page (the template's ``seller.name`` field)
     tax_id: str | None = None
     country: str | None = None
 
@@ -64,35 +70,73 @@ class LineTable(BaseModel):
 
 
 class PdfTemplate(BaseModel):
-    """How one supplier prints invoices."""
+    """How one supplier prints invoices.
+
+    Chosen when every one of ``keywords`` and at least one of ``any_keywords``
+    (if given) appear in the text, ignoring case. A field is one pattern or a
+    list of alternatives (the first that matches wins); ``seller.name`` may
+    be read from the page instead of given as a constant. Dates follow one of
+    ``date_format`` (a strptime format or a list of them) with month names in
+    ``date_languages`` (CLDR names, via babel).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["pdf_invoice"] = "pdf_invoice"
     name: str
-    keywords: tuple[str, ...] = Field(min_length=1)   # all must appear in the text
-    seller: TemplateSeller
+    keywords: tuple[str, ...] = ()         # all must appear (ignoring case)
+    any_keywords: tuple[str, ...] = ()     # at least one must appear, when given
+    seller: TemplateSeller = TemplateSeller()
     currency: str = "EUR"
     number_format: NumberFormat = "1,234.56"
-    date_format: str = "%Y-%m-%d"
-    fields: dict[str, str]
+    date_format: tuple[str, ...] = ("%Y-%m-%d",)
+    date_languages: tuple[str, ...] = ("en",)
+    fields: dict[str, tuple[str, ...]]
     lines: LineTable | None = None
     # OCR plug-in: Tesseract languages for this supplier's scans (eng, deu, fra...);
     # None keeps the global OCR languages.
     ocr_languages: tuple[str, ...] | None = Field(default=None, min_length=1)
 
+    @field_validator("date_format", "keywords", "any_keywords", "date_languages", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _alternatives(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {key: (pattern,) if isinstance(pattern, str) else pattern for key, pattern in value.items()}
+        return value
+
+    @field_validator("date_languages")
+    @classmethod
+    def _known_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_languages(value)
+
     @field_validator("fields")
     @classmethod
-    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+    def _known_fields(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         unknown = set(value) - INVOICE_FIELDS
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}; known: {sorted(INVOICE_FIELDS)}")
         for required in ("number", "issue_date", "totals.payable"):
             if required not in value:
                 raise ValueError(f"field {required!r} is required")
-        for pattern in value.values():
-            _compiles(pattern)
+        for field, patterns in value.items():
+            if not patterns:
+                raise ValueError(f"field {field!r} has no pattern")
+            for pattern in patterns:
+                _compiles(pattern)
         return value
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> PdfTemplate:
+        if not self.keywords and not self.any_keywords:
+            raise ValueError("keywords or any_keywords: a template needs text that identifies the supplier")
+        if self.seller.name is None and "seller.name" not in self.fields:
+            raise ValueError("seller.name: give the seller's name, or a seller.name field to read it")
+        return self
 
 
 class OrderColumns(BaseModel):
@@ -123,7 +167,12 @@ class OrderMapping(BaseModel):
     currency: str = "EUR"              # when the file has no currency column
     columns: OrderColumns
     number_format: NumberFormat = "1234.56"
-    date_format: str = "%Y-%m-%d"
+    date_format: tuple[str, ...] = ("%Y-%m-%d",)
+    date_languages: tuple[str, ...] = ("en",)
+
+    _one_or_many = field_validator("date_format", "date_languages", mode="before")(
+        lambda cls, value: (value,) if isinstance(value, str) else value)
+    _known_languages = field_validator("date_languages")(lambda cls, value: _check_languages(value))
 
     def headers(self) -> set[str]:
         return {value for value in self.columns.model_dump().values() if value}
@@ -153,13 +202,19 @@ def load_template(path: Path) -> PdfTemplate | OrderMapping:
         raise ConfigError(str(path), key, first["msg"]) from None
 
 
-def load_templates(folder: Path | None) -> Templates:
-    """Every ``*.yml`` under ``folder`` (none if ``folder`` is None); names must be unique."""
+def load_templates(folder: Path | None, require_some: bool = False) -> Templates:
+    """Every ``*.yml`` under ``folder`` (none if ``folder`` is None); names must be unique.
+
+    ``require_some``: a folder without any template is a ``ConfigError`` (a
+    misspelled ``--templates`` must not make every file ``no_template``).
+    """
     if folder is None:
         return Templates()
     if not folder.is_dir():
         raise ConfigError(str(folder), None, "template folder does not exist")
     loaded = [load_template(path) for path in sorted(folder.glob("*.yml"))]
+    if require_some and not loaded:
+        raise ConfigError(str(folder), None, "template folder holds no template (*.yml)")
     names = [template.name for template in loaded]
     duplicates = {name for name in names if names.count(name) > 1}
     if duplicates:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,34 +12,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from clerk.models.invoice import DocumentType, Invoice
+from clerk.testing._pdf_layout import Layout, printed_date
 
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT = "DejaVuSans"
 ROWS_PER_PAGE = 30
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The words and formats one supplier prints; mirrors config/templates/<name>.yml."""
-
-    title: str
-    credit_title: str
-    tax_id: str
-    number: str
-    issue_date: str
-    due_date: str
-    order: str
-    bill_to: str
-    header: tuple[str, ...]
-    net: str
-    tax: str
-    gross: str
-    payable: str
-    iban: str
-    date_format: str
-    thousands: str
-    decimal: str
-    currency_suffix: bool
 
 
 LAYOUTS = {
@@ -102,7 +78,7 @@ class _Page:
 
 
 def _when(value: date | None, layout: Layout) -> str:
-    return value.strftime(layout.date_format) if value else ""
+    return printed_date(value, layout) if value else ""
 
 
 def _money(value: Decimal, invoice: Invoice, layout: Layout) -> str:
@@ -142,10 +118,13 @@ def _foot(page: _Page, invoice: Invoice, layout: Layout) -> None:
 
 
 def plain_pdf(invoice: Invoice, layout: str) -> bytes:
-    """A text PDF (no XML inside) as the supplier ``layout`` prints it: acme, nordwind, brio."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; known: {sorted(LAYOUTS)}")
-    words = LAYOUTS[layout]
+    """A text PDF (no XML inside) as the supplier ``layout`` prints it: acme, nordwind, brio, or an EU_LAYOUTS one."""
+    from clerk.testing._layouts_eu import EU_LAYOUTS
+
+    known = {**LAYOUTS, **EU_LAYOUTS}
+    if layout not in known:
+        raise ValueError(f"unknown layout {layout!r}; known: {sorted(known)}")
+    words = known[layout]
     _ensure_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)

@@ -41,11 +41,12 @@ def test_multi_page_tables_and_credit_notes(session):
     assert record.totals.payable == invoice.totals.payable
 
 
-def test_unknown_layout_has_no_template(session):
+def test_unknown_layout_is_proposed_for_review_not_read_by_a_template(session):
     invoice = demo_invoice("GHOST", "G-1", [("COFFEE", 1, "310.00")])
-    with pytest.raises(ExtractionError) as caught:
-        session.extract(plain_pdf(invoice, "acme"))  # Ghost's name is in no template's keywords
-    assert caught.value.reason == "no_template"
+    extraction = session.extract(plain_pdf(invoice, "acme"))  # Ghost's name is in no template's keywords
+    assert (extraction.extractor, extraction.template) == ("proposed", None)
+    assert extraction.record.totals.payable == invoice.totals.payable
+    assert [f.severity.value for f in extraction.findings] == ["error"]   # never posted without a person
 
 
 def test_page_without_text_layer(session):

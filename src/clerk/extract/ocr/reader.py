@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 
 from clerk.errors import ExtractionError
@@ -28,6 +28,12 @@ class ScanReading:
     @property
     def ocr_pages(self) -> tuple[OcrPage, ...]:
         return tuple(page for page in self.pages if page.source != "text_layer")
+
+    def discarded(self) -> ScanReading | None:
+        """The document as the passes not chosen read it (a page read once keeps its one pass); None if none."""
+        if not any(page.discarded for page in self.pages):
+            return None
+        return ScanReading(tuple(page.discarded or page for page in self.pages), self.languages)
 
     def unreadable(self, settings: OcrSettings) -> tuple[OcrPage, ...]:
         """OCR pages with words but too unsure to trust; a page with no words is blank, not unreadable."""
@@ -87,7 +93,9 @@ class OcrReader:
         if preprocess or (first.readable and first.mean_confidence >= self.settings.retry_below):
             return first
         second = self._pass(content, index, languages, True)
-        return max((first, second), key=lambda page: (page.readable, page.mean_confidence))
+        best = max((first, second), key=lambda page: (page.readable, page.mean_confidence))
+        other = second if best is first else first
+        return replace(best, discarded=other)
 
     def _pass(self, content: Content, index: int, languages: tuple[str, ...], preprocess: bool) -> OcrPage:
         kind = "pdf" if content.kind == "pdf" else "image"

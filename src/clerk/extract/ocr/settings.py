@@ -21,14 +21,13 @@ class FieldCheck(BaseModel):
 
 
 def _default_fields() -> dict[str, FieldCheck]:
-    # A guessed bank account or amount due costs real money, so those block
-    # posting by default; the rest are shown to the reviewer as warnings.
-    return {
-        "number": FieldCheck(), "issue_date": FieldCheck(), "seller.name": FieldCheck(),
-        "seller.tax_id": FieldCheck(), "seller.iban": FieldCheck(severity="error"),
-        "totals.net": FieldCheck(), "totals.tax": FieldCheck(), "totals.gross": FieldCheck(),
-        "totals.payable": FieldCheck(severity="error"), "order_reference": FieldCheck(),
-    }
+    # Every field the ERP stores blocks posting when a scan read it unsurely: a
+    # plausible but misread date or order number costs as much as a wrong amount
+    # (issue 24: a retry read a wrong month and, as a mere warning, it went on).
+    # An operator can still lower one to "warning" in config.
+    stored = ("number", "issue_date", "due_date", "currency", "seller.name", "seller.tax_id", "seller.iban",
+              "order_reference", "totals.net", "totals.tax", "totals.gross", "totals.payable", "lines")
+    return {field: FieldCheck(severity="error") for field in stored}
 
 
 class OcrSettings(BaseModel):

@@ -31,6 +31,8 @@ class OcrPage:
     text_layer: str | None = None
     seconds: float = 0.0
     failure: str | None = None     # why a pass gave nothing (ocr_timeout ...)
+    # The other pass of this page, when there were two: values are cross-checked against it.
+    discarded: OcrPage | None = None
 
     @property
     def mean_confidence(self) -> float:

@@ -56,9 +56,24 @@ def test_low_fields_become_findings_with_the_configured_severity():
     assert set(by_field) == {"seller.iban", "totals.tax", "totals.payable"}
     assert by_field["seller.iban"].severity is Severity.ERROR
     assert by_field["totals.payable"].severity is Severity.ERROR
-    assert by_field["totals.tax"].severity is Severity.WARNING
+    assert by_field["totals.tax"].severity is Severity.ERROR     # every field the ERP stores blocks
     assert by_field["totals.tax"].actual == "1457.45" and "page image" in by_field["totals.tax"].message
     assert all(finding.code == "ocr_low_confidence" for finding in findings)
+
+
+def test_a_low_confidence_date_blocks_like_a_total():
+    # Issue 24: a retry read a plausible but wrong month; as a warning, the record went on to the ERP.
+    findings = ocr_findings(_extraction({"issue_date": 0.6, "due_date": 0.7, "number": 0.74,
+                                         "order_reference": 0.5, "seller.name": 0.7}), OcrSettings())
+    assert {(f.field, f.severity) for f in findings} == {
+        ("issue_date", Severity.ERROR), ("due_date", Severity.ERROR), ("number", Severity.ERROR),
+        ("order_reference", Severity.ERROR), ("seller.name", Severity.ERROR)}
+
+
+def test_an_operator_can_still_make_a_field_a_warning():
+    settings = OcrSettings(fields={"order_reference": FieldCheck(severity="warning")})
+    (finding,) = ocr_findings(_extraction({"order_reference": 0.5}), settings)
+    assert finding.severity is Severity.WARNING
 
 
 def test_thresholds_and_severity_per_field_by_config():
