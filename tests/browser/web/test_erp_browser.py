@@ -43,8 +43,15 @@ def test_corrected_total_is_posted_to_tryton_once(served_erp, erp_page_for, tryt
     page.fill("input[name='f:totals.gross']", "49.98")
     page.fill("#correct input[name=reason]", "gross misread from the PDF")
     page.click("#correct button[type=submit]")
-    assert page.locator("#state").inner_text() == "extracted"
+    # The correction re-ran the rules in the request and passed them; an amount
+    # changed by one person waits for a second person's confirmation.
+    assert page.locator("#state").inner_text() == "awaiting_approval"
     shot(page, "erp-item-corrected")
+    dana = erp_page_for("dana")
+    dana.goto(f"{served_erp.url}/approvals")
+    dana.click(f"text=#{item_id}")
+    dana.click("#approve button[type=submit]")
+    assert dana.locator("#state").inner_text() == "approved"
 
     _drain(served_erp.project)      # the bot validates the corrected record and posts it
     row = served_erp.project.queue.get(item_id)
