@@ -35,6 +35,12 @@ def bridge_for(run: RunContext | None = None) -> WorkItemBridge:
     """The bridge of the run in progress (one per run, shared by both libraries)."""
     run = run or current_run()
     if "workitems" not in run.cache:
+        if "workitems" not in run.bot.model_fields_set:
+            # A done work item is complete without the ERP: a bot whose items the
+            # pipeline validates, approves and posts must never hand them out so.
+            raise ConfigError(f"bots/{run.bot.name}.toml", "workitems",
+                              "this bot does not take Robocorp work items; add a [workitems] "
+                              "table to let its robot complete items without the ERP")
         run.cache["workitems"] = WorkItemBridge(run)
     return run.cache["workitems"]
 

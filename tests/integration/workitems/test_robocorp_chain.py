@@ -43,7 +43,7 @@ def chain_project(root: Path, store_url: str) -> Path:
                                               keyword="Book Order Lines    ${LEDGER}"),
         "bots/producer.toml": 'robot = "robots/producer.robot"\n[workitems]\noutputs_to = "consumer"\n'
                               f'[variables]\nSCRATCH = "{root / "scratch"}"\n',
-        "bots/consumer.toml": f'robot = "robots/consumer.robot"\n[variables]\nLEDGER = "{root / "ledger"}"\n',
+        "bots/consumer.toml": f'robot = "robots/consumer.robot"\n[workitems]\n[variables]\nLEDGER = "{root / "ledger"}"\n',
         # Retries at once, so the flaky line is redone by the next run.
         "config/clerk.toml": f'database_url = "{store_url}"\n[queue]\nbackoff_base_seconds = 0\n',
     }

@@ -22,7 +22,7 @@ def project(tmp_path, store_url):  # noqa: ANN001, ANN201
     (tmp_path / "bots").mkdir()
     (tmp_path / "bots" / "split.toml").write_text(
         'handler = "x:y"\n[workitems]\noutputs_to = "book"\n')
-    (tmp_path / "bots" / "book.toml").write_text('handler = "x:y"\n')
+    (tmp_path / "bots" / "book.toml").write_text('handler = "x:y"\n[workitems]\n')
     (tmp_path / "bots" / "seeded.toml").write_text(
         'handler = "x:y"\n[workitems]\nseed = true\noutputs_to = "book"\n')
     (tmp_path / "config").mkdir()
@@ -177,3 +177,22 @@ def test_rpaframework_adapter_creates_outputs_with_files(project):
     row = project.queue.get(int(line))
     assert (row["state"], row["reason_code"], row["last_error"]) == ("failed", "erp_down", "ERP down")
     assert row["payload"]["workitem"]["parent"]["document_key"] == "order:PO-5"
+
+
+def test_a_bot_that_did_not_opt_in_never_hands_out_work_items(tmp_path):
+    """Its items are validated, approved and posted by the pipeline: a Robocorp
+    robot marking one done would end it without the ERP."""
+    from clerk.bots import load_bot
+    from clerk.config import load_settings
+    from clerk.errors import ConfigError
+    from clerk.project import open_project
+    from clerk.runner.context import RunContext
+    from clerk.workitems._bridge import bridge_for
+
+    (tmp_path / "bots").mkdir()
+    (tmp_path / "bots" / "invoices.toml").write_text('handler = "x:y"\n')
+    project = open_project(load_settings(tmp_path))
+    run = RunContext(project=project, bot=load_bot(tmp_path / "bots" / "invoices.toml"),
+                     run_id="r1", output_dir=tmp_path / "out", worker="w1")
+    with pytest.raises(ConfigError, match="workitems"):
+        bridge_for(run)

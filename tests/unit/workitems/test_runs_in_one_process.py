@@ -28,7 +28,7 @@ def test_each_run_reads_its_own_queue_and_leaves_the_environment_alone(tmp_path,
     monkeypatch.delenv("RC_WORKITEM_ADAPTER", raising=False)
     monkeypatch.setenv("RPA_WORKITEMS_ADAPTER", "operator.OwnAdapter")
     for relative, text in {"keywords/booker.py": LIBRARY, "robots/book.robot": ROBOT,
-                           "bots/book.toml": 'robot = "robots/book.robot"\n',
+                           "bots/book.toml": 'robot = "robots/book.robot"\n[workitems]\n',
                            "config/clerk.toml": f'database_url = "sqlite:///{tmp_path / "c.db"}"\n'}.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text(text)
