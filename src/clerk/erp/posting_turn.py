@@ -122,12 +122,33 @@ class PostingTurns:
         return None
 
     def _wait_out(self, unfinished: _Unfinished, settled: SettledProbe) -> None:
+        """Until the ERP shows the call's drafts posted, or the call's window has
+        passed while the ERP answered for ``quiet`` seconds on end. A frozen ERP
+        (SIGSTOP, a stalled VM) runs a call it took before freezing as soon as it
+        thaws, so the window alone does not prove it idle; a call it is running
+        once it answers again ends within the ERP timeout (half the window)."""
         who = unfinished.holder or "a poster whose answer was lost"
         log.warning("posting turn of %s: the last call (%s, %d drafts) may still run in the "
                     "ERP; waiting until its drafts are posted or %s", self.erp, who,
                     len(unfinished.keys), unfinished.until.isoformat(timespec="seconds"))
-        while self.clock() < unfinished.until:
-            if unfinished.keys and _probe(settled, unfinished.keys):
+        quiet = self.window / 2
+        give_up = unfinished.until + 10 * self.window
+        answering_since: datetime | None = None
+        while True:
+            answer = _probe(settled, unfinished.keys)
+            now = self.clock()
+            if answer is True:
+                return
+            if answer is None:
+                answering_since = None
+                if now >= give_up:
+                    raise ErpUnavailable(f"the ERP has not answered since "
+                                         f"{unfinished.until.isoformat(timespec='seconds')}; "
+                                         "posting waits until it does")
+            elif answering_since is None:
+                answering_since = now
+            if now >= unfinished.until and answering_since is not None \
+                    and now - answering_since >= quiet:
                 return
             time.sleep(self.poll_seconds)
 
@@ -164,11 +185,15 @@ class PostingTurns:
                         type(error).__name__, error, turn.deadline.isoformat(timespec="seconds"))
 
 
-def _probe(settled: SettledProbe, keys: list[str]) -> bool:
+def _probe(settled: SettledProbe, keys: list[str]) -> bool | None:
+    """True: the call's drafts are posted; False: the ERP answered, not yet;
+    None: the ERP did not answer (it may be frozen with that call inside)."""
+    if not keys:
+        return False
     try:
         return settled(keys)
     except ErpUnavailable:
-        return False               # the ERP does not answer: it may be busy with that call
+        return None
 
 
 @contextmanager

@@ -77,18 +77,37 @@ def test_a_call_that_surely_ended_frees_the_turn_at_once(store, error):
     assert time.monotonic() - started < 5
 
 
-def test_a_probe_that_cannot_reach_the_erp_counts_as_not_ended(store):
+def test_an_erp_that_does_not_answer_is_never_taken_for_idle(store):
     with pytest.raises(ErpUnavailable):
-        with turns(store, window=0.6).turn("a", ["k1"], never):
+        with turns(store, window=0.3).turn("a", ["k1"], never):
             raise ErpUnavailable("timeout", answer_lost=True)
 
     def unreachable(keys):
         raise ErpUnavailable("connection refused")
 
     started = time.monotonic()
-    with turns(store, window=0.6).turn("b", ["k2"], unreachable):
-        pass
-    assert time.monotonic() - started >= 0.5
+    with pytest.raises(ErpUnavailable, match="not answered"):
+        with turns(store, window=0.3).turn("b", ["k2"], unreachable):
+            pytest.fail("posted while the ERP could still be frozen with the last call inside")
+    assert time.monotonic() - started >= 3.0        # ten windows past the last call's
+
+
+def test_a_thawed_erp_gets_the_erp_timeout_to_finish_the_call_it_took_before_freezing(store):
+    """SIGSTOP: the call's window passes while the ERP is frozen; once it answers
+    again it may still be running that call, so the turn waits half a window more."""
+    with pytest.raises(ErpUnavailable):
+        with turns(store, window=1.0).turn("a", ["k1"], never):
+            raise ErpUnavailable("read timeout", answer_lost=True)
+    thawed_at = time.monotonic() + 1.5
+
+    def frozen_then_thawed(keys):
+        if time.monotonic() < thawed_at:
+            raise ErpUnavailable("read timeout", answer_lost=True)
+        return False                                  # answers: the drafts still draft
+
+    with turns(store, window=1.0).turn("b", ["k2"], frozen_then_thawed) as turn:
+        assert turn.reconcile
+        assert time.monotonic() >= thawed_at + 0.45
 
 
 def test_a_failed_release_is_not_an_error_of_the_posting(store, monkeypatch):
