@@ -111,6 +111,8 @@ def _post_drafts(pipeline: BotPipeline, refs: list[ErpRef | BaseException]) -> l
             if turn.reconcile:   # a predecessor's call may have posted some meanwhile
                 drafts = _reread(pipeline, drafts)
             posted = pipeline.connector.post_many(drafts)
+            if any(isinstance(result, ErpUnavailable) and result.answer_lost for result in posted):
+                turn.outcome_unknown()   # the ERP may still be posting: keep others out
     except Exception as exc:  # noqa: BLE001 - the whole call failed: every draft of it fails
         posted = [exc] * len(drafts)
     results = dict(zip((ref.id for ref in drafts), posted, strict=True))

@@ -44,16 +44,22 @@ pt = posting_turns.c
 SettledProbe = Callable[[list[str]], bool]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
     """The posting turn, held. ``reconcile``: a predecessor's call may have
-    touched the ERP after our drafts were read, so read them again first."""
+    touched the ERP after our drafts were read, so read them again first.
+    A caller whose ERP call lost its answer without raising (a batch poster
+    reports it per draft) says so with ``outcome_unknown()``."""
 
     erp: str
     fence: int
     holder: str
     deadline: datetime
     reconcile: bool
+    answer_lost: bool = False
+
+    def outcome_unknown(self) -> None:
+        self.answer_lost = True
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,12 @@ class PostingTurns:
             try:
                 yield turn
             except ErpUnavailable as error:
-                self._release(turn, outcome_unknown=error.answer_lost)
+                self._release(turn, outcome_unknown=error.answer_lost or turn.answer_lost)
                 raise
             except BaseException:
-                self._release(turn, outcome_unknown=False)
+                self._release(turn, outcome_unknown=turn.answer_lost)
                 raise
-            self._release(turn, outcome_unknown=False)
+            self._release(turn, outcome_unknown=turn.answer_lost)
 
     # -- the live lock ---------------------------------------------------------------
     @contextmanager

@@ -172,3 +172,32 @@ def test_a_stale_holder_cannot_release_its_successors_turn(store):
         with store.read() as conn:
             row = conn.execute(posting_turns.select()).one()
         assert row.holder == "b" and row.fence == current.fence
+
+
+def test_a_lost_answer_reported_per_draft_keeps_the_turn_closed(store):
+    """The batch poster does not raise when a call's answer is lost: it reports
+    the error per draft. The turn must still stay closed for that call."""
+    from types import SimpleNamespace
+
+    from clerk.erp.base import ErpRef
+    from clerk.pipeline_batch import _post_drafts
+
+    posting = turns(store)
+
+    class LostAnswers:
+        def post_many(self, refs):
+            return [ErpUnavailable("Tryton did not answer in time", answer_lost=True) for _ in refs]
+
+        def find_many(self, keys):
+            return {}
+
+    pipeline = SimpleNamespace(connector=LostAnswers(),
+                               posting_turn=lambda keys: posting.turn("a", keys, never))
+    drafts = [ErpRef(erp="t", model="account.invoice", id=i, state="draft",
+                     idempotency_key=f"k{i}") for i in (1, 2)]
+    results = _post_drafts(pipeline, drafts)
+    assert all(isinstance(r, ErpUnavailable) for r in results)
+    waited: list[list[str]] = []
+    with turns(store).turn("b", ["k9"], lambda keys: waited.append(keys) or True) as turn:
+        assert turn.reconcile
+    assert waited == [["k1", "k2"]]
