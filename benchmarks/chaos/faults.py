@@ -1,0 +1,119 @@
+"""The faults, one after another at random while work is left: workers
+SIGKILLed in a chosen phase, the ERP hung (SIGSTOP) or killed and restarted,
+and on PostgreSQL a worker's database connections terminated."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from sqlalchemy import text
+
+from clerk.project import Project
+
+from benchmarks.chaos.erp import ChaosErp
+from benchmarks.chaos.fleet import Fleet, Tuning
+from benchmarks.chaos.observe import PHASES, PostingTurn, Recoveries, held_items, in_phase
+
+PHASE_WAIT = 20.0      # seconds to wait for some worker to be in the wanted phase
+POLL = 0.05            # the phases last from ~0.2 s (drafting) to seconds (posting)
+
+
+class Chaos:
+    def __init__(self, project: Project, erp: ChaosErp, fleet: Fleet, tuning: Tuning,
+                 rng: random.Random):
+        self.project = project
+        self.erp = erp
+        self.fleet = fleet
+        self.tuning = tuning
+        self.rng = rng
+        self.turn = PostingTurn(project, erp, fleet.alive)
+        self.recoveries = Recoveries(project)
+        self.counts: Counter[str] = Counter()
+        self.phase_not_seen: Counter[str] = Counter()
+
+    def faults(self) -> list[tuple[Callable[[], None], int]]:
+        """Each fault with its weight: worker kills are most of them."""
+        chosen = [(lambda phase=phase: self.kill_in(phase), 3) for phase in PHASES]
+        chosen += [(self.hang_erp, 1), (self.kill_erp, 1)]
+        if self.project.store.is_postgresql:
+            chosen.append((self.cut_connections, 2))
+        return chosen
+
+    def run(self, deadline: float) -> None:
+        """Faults with short pauses between them while machine work is left."""
+        faults = self.faults()
+        self.wait_for(lambda: self.project.queue.count(state="posted") > 0, deadline)
+        while time.monotonic() < deadline and self.project.queue.machine_work_left():
+            fault = self.rng.choices([f for f, _ in faults], [w for _, w in faults])[0]
+            fault()
+            self.idle(self.rng.uniform(0.5, 2.5))
+
+    def idle(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.tend()
+            time.sleep(0.1)
+
+    def tend(self) -> None:
+        self.fleet.keep_up()
+        self.recoveries.update()
+
+    def wait_for(self, condition: Callable[[], bool], deadline: float) -> bool:
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            self.tend()
+            time.sleep(0.1)
+        return False
+
+    # -- the faults ------------------------------------------------------------------
+    def kill_in(self, phase: str) -> None:
+        """SIGKILL the first worker seen in ``phase``."""
+        give_up = time.monotonic() + PHASE_WAIT
+        last_tend = 0.0
+        while time.monotonic() < give_up and self.project.queue.machine_work_left():
+            for worker in self.rng.sample(self.fleet.alive(), len(self.fleet.alive())):
+                if in_phase(phase, worker, self.project, self.erp, self.turn):
+                    held = held_items(self.project, worker)
+                    self.fleet.kill(worker)
+                    self.recoveries.killed(phase, held)
+                    self.counts[f"kill_{phase}"] += 1
+                    return
+            if time.monotonic() - last_tend > 0.5:
+                self.tend()
+                last_tend = time.monotonic()
+            time.sleep(POLL)
+        self.phase_not_seen[phase] += 1
+
+    def hang_erp(self) -> None:
+        """SIGSTOP the ERP; some hangs outlast the workers' ERP timeout."""
+        seconds = self.rng.uniform(1.0, 1.5 * self.tuning.erp_timeout)
+        self.erp.hang()
+        try:
+            self.idle(seconds)
+        finally:
+            self.erp.resume()
+        self.counts["erp_hang"] += 1
+
+    def kill_erp(self) -> None:
+        self.erp.kill_and_restart()
+        self.counts["erp_kill"] += 1
+
+    def cut_connections(self) -> None:
+        """pg_terminate_backend on every store connection of one worker (its
+        pooled connections and the posting turn's, if it holds it)."""
+        workers = self.fleet.alive()
+        if not workers:
+            return
+        worker = self.rng.choice(workers)
+        with self.project.store.engine.connect() as conn:
+            cut = conn.execute(text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = :name"),
+                {"name": f"chaos-worker-{worker.number}"}).scalar()
+            conn.commit()
+        self.counts["backends_terminated"] += cut or 0
+        self.counts["connection_cuts"] += 1
