@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -57,7 +58,7 @@ def run_store(kind: str, items: int, tuning: Tuning, seed: int, work: Path) -> d
         project = open_chaos_project(root)
         stack.callback(project.close)
         item_ids = fill(project, items, f"C{time.time_ns()}")
-        fleet = Fleet(root, url, tuning.workers)
+        fleet = Fleet(root, url, tuning.workers, tuning.restart_pause)
         stack.callback(fleet.stop)
         chaos = Chaos(project, erp, fleet, tuning, random.Random(seed))
         started = time.monotonic()
@@ -97,9 +98,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=Tuning.workers)
     parser.add_argument("--batch", type=int, default=Tuning.batch)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--posted-per-fault", type=int, default=Tuning.posted_per_fault)
     args = parser.parse_args()
+    # A stopped run still stops its workers and servers and drops its databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
-    tuning = Tuning(workers=args.workers, batch=args.batch)
+    tuning = Tuning(workers=args.workers, batch=args.batch,
+                    posted_per_fault=args.posted_per_fault)
     status = 0
     with tempfile.TemporaryDirectory(prefix="clerk-chaos-") as work:
         for kind in args.stores:

@@ -18,6 +18,8 @@ from benchmarks.chaos.fleet import Fleet, Tuning
 from benchmarks.chaos.observe import PHASES, PostingTurn, Recoveries, held_items, in_phase
 
 PHASE_WAIT = 20.0      # seconds to wait for some worker to be in the wanted phase
+PAUSE_MIN, PAUSE_MAX = 1.0, 30.0   # seconds between two faults
+REPORT_EVERY = 30.0    # seconds between progress lines
 POLL = 0.05            # the phases last from ~0.2 s (drafting) to seconds (posting)
 
 
@@ -33,6 +35,8 @@ class Chaos:
         self.recoveries = Recoveries(project)
         self.counts: Counter[str] = Counter()
         self.phase_not_seen: Counter[str] = Counter()
+        self._started = time.monotonic()
+        self._last_report = self._started
 
     def faults(self) -> list[tuple[Callable[[], None], int]]:
         """Each fault with its weight: worker kills are most of them."""
@@ -49,7 +53,17 @@ class Chaos:
         while time.monotonic() < deadline and self.project.queue.machine_work_left():
             fault = self.rng.choices([f for f, _ in faults], [w for _, w in faults])[0]
             fault()
-            self.idle(self.rng.uniform(0.5, 2.5))
+            self.await_progress(deadline)
+
+    def await_progress(self, deadline: float) -> None:
+        """Pause until ``tuning.posted_per_fault`` more items are posted (at most
+        ``PAUSE_MAX`` s): faults keep pace with the work, so an item meets a
+        few kills on its way, not one per attempt it has."""
+        target = self.project.queue.count(state="posted") + self.tuning.posted_per_fault
+        self.idle(PAUSE_MIN)
+        self.wait_for(lambda: self.project.queue.count(state="posted") >= target
+                      or not self.project.queue.machine_work_left(),
+                      min(deadline, time.monotonic() + PAUSE_MAX))
 
     def idle(self, seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -60,6 +74,11 @@ class Chaos:
     def tend(self) -> None:
         self.fleet.keep_up()
         self.recoveries.update()
+        if time.monotonic() - self._last_report >= REPORT_EVERY:
+            self._last_report = time.monotonic()
+            print(f"  {self._last_report - self._started:6.0f} s: "
+                  f"{self.project.queue.count(state='posted')} posted, "
+                  f"{self.project.queue.machine_work_left()} left; {dict(self.counts)}", flush=True)
 
     def wait_for(self, condition: Callable[[], bool], deadline: float) -> bool:
         while time.monotonic() < deadline:
@@ -89,8 +108,10 @@ class Chaos:
         self.phase_not_seen[phase] += 1
 
     def hang_erp(self) -> None:
-        """SIGSTOP the ERP; some hangs outlast the workers' ERP timeout."""
-        seconds = self.rng.uniform(1.0, 1.5 * self.tuning.erp_timeout)
+        """SIGSTOP the ERP; one hang in three outlasts the workers' ERP timeout
+        (their calls' answers are lost while the ERP goes on with them)."""
+        long = self.rng.random() < 1 / 3
+        seconds = self.tuning.erp_timeout + 5 if long else self.rng.uniform(2.0, 8.0)
         self.erp.hang()
         try:
             self.idle(seconds)

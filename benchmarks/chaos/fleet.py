@@ -32,9 +32,15 @@ class Tuning:
 
     workers: int = 3
     batch: int = 25                 # items per lease round and drafts per posting call
-    erp_timeout: float = 10.0       # seconds per ERP call (default 30): hangs cost less
-    backoff_base: float = 1.0       # failed-item retry delay (default 30 s)
-    backoff_max: float = 10.0
+    posted_per_fault: int = 25      # faults keep pace with the posting
+    erp_timeout: float = 30.0       # seconds per ERP call (the default)
+    # Failed-item retries (default 30 s doubling to an hour): five attempts
+    # still span more than an ERP restart or hang, so outages alone do not
+    # send items to review.
+    backoff_base: float = 5.0
+    backoff_max: float = 30.0
+    restart_pause: float = 1.0      # seconds between two worker starts (a crash loop
+                                    # while the ERP restarts must not eat the CPU)
 
 
 def write_project(root: Path, store_url: str, erp, tuning: Tuning) -> Path:  # noqa: ANN001 - ChaosErp
@@ -102,13 +108,15 @@ class Fleet:
     """``size`` running workers; a dead one (killed, or crashed on a cut
     connection) is replaced by ``keep_up``."""
 
-    def __init__(self, root: Path, store_url: str, size: int):
+    def __init__(self, root: Path, store_url: str, size: int, restart_pause: float = 0.0):
         self.root = root
         self.store_url = store_url
         self.size = size
         self.workers: list[WorkerProcess] = []
         self.started = 0
         self.unexpected_exits: list[int] = []
+        self.restart_pause = restart_pause
+        self._last_start = float("-inf")
         self._killed: set[int] = set()
         self.logs = root / "worker-logs"
         self.logs.mkdir(exist_ok=True)
@@ -121,6 +129,7 @@ class Fleet:
 
     def _start_one(self) -> WorkerProcess:
         self.started += 1
+        self._last_start = time.monotonic()
         number = self.started
         env = {**os.environ, "CLERK_DATABASE_URL": self._url_for(number)}
         log = open(self.logs / f"worker-{number}.log", "wb")  # noqa: SIM115 - the child keeps it
@@ -138,6 +147,9 @@ class Fleet:
             if worker.pid not in self._killed:
                 self.unexpected_exits.append(worker.process.returncode)
         while len(self.workers) < self.size:
+            replacing = self.started >= self.size
+            if replacing and time.monotonic() - self._last_start < self.restart_pause:
+                return
             self._start_one()
 
     def alive(self) -> list[WorkerProcess]:

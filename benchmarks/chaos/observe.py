@@ -5,9 +5,10 @@ hooks inside it:
 
 - ``drafting``: the worker leases items in ``posting`` whose key is not yet on
   any ERP record (the draft call is due or running);
-- ``posting``: the worker holds the fleet's posting turn (the lock file in
-  /proc/locks on SQLite, the advisory lock in pg_locks on PostgreSQL): its
-  posting call is running in the ERP;
+- ``posting``: the worker holds the fleet's posting turn (its row in
+  ``posting_turns``; before that table, the lock file in /proc/locks on
+  SQLite, the advisory lock in pg_locks on PostgreSQL): its posting call is
+  running in the ERP;
 - ``acknowledging``: the ERP has posted invoices for items the worker still
   holds in ``posting`` (it is writing their ``posted`` moves).
 """
@@ -17,9 +18,10 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from clerk.project import Project
 from clerk.queue import ItemState
@@ -49,9 +51,23 @@ class PostingTurn:
         self.fleet_workers = fleet_workers
 
     def holder(self) -> int | None:
+        if self._recorded:
+            return self._recorded_holder()
         if self.project.store.is_postgresql:
             return self._advisory_holder()
         return self._flock_holder()
+
+    @cached_property
+    def _recorded(self) -> bool:
+        """The turn is a row in the store (``posting_turns``, clerk >= 0006), or
+        only a live lock (before): the harness watches either."""
+        return inspect(self.project.store.engine).has_table("posting_turns")
+
+    def _recorded_holder(self) -> int | None:
+        with self.project.store.read() as conn:
+            holder = conn.execute(text("SELECT holder FROM posting_turns "
+                                       "WHERE holder IS NOT NULL")).scalar()
+        return int(holder.split(":")[1]) if holder else None   # host:pid:thread
 
     def _flock_holder(self) -> int | None:
         locks = list((self.project.settings.var_dir / "locks").glob("posting-*.lock"))
