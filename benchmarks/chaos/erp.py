@@ -117,13 +117,13 @@ class ChaosErp:
     def records(self, keys: list[str] | None = None) -> list[ErpRecord]:
         """Supplier invoices carrying a clerk key (all, or those of ``keys``)."""
         sql = ("SELECT id, description, state, number FROM account_invoice "
-               "WHERE type = 'in' AND description LIKE 'clerk:%'")
-        params: tuple = ()
+               "WHERE type = 'in' AND description LIKE %s")
+        params: tuple = (KEY_PREFIX + "%",)
         if keys is not None:
             if not keys:
                 return []
             sql += f" AND description IN ({', '.join(['%s'] * len(keys))})"
-            params = tuple(KEY_PREFIX + key for key in keys)
+            params += tuple(KEY_PREFIX + key for key in keys)
         return [ErpRecord(id=row[0], key=row[1].removeprefix(KEY_PREFIX), state=row[2],
                           number=row[3]) for row in self._rows(sql, params)]
 
