@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clerk.config import config_error_from
+from clerk.erp.connect import ErpSettings, with_bot_overrides
 from clerk.errors import ConfigError
 
 BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -42,9 +43,11 @@ def load_bot(path: Path) -> BotDefinition:
                           line=getattr(exc, "lineno", None)) from None
     data.setdefault("name", path.stem)
     try:
-        return BotDefinition(**data)
+        bot = BotDefinition(**data)
     except ValidationError as exc:
         raise config_error_from(exc, path) from None
+    with_bot_overrides(ErpSettings(), bot.erp, path)   # a bad [erp] key is this file's problem
+    return bot
 
 
 def load_bots(project_dir: Path) -> dict[str, BotDefinition]:

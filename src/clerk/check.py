@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clerk.bots import load_bot
-from clerk.config import Settings, load_settings
+from clerk.config import Settings, find_key_line, load_settings
 from clerk.errors import ConfigError
 
 
@@ -16,10 +16,13 @@ class Problem:
     line: int | None
     key: str | None
     message: str
+    severity: str = "error"          # "warning": reported, does not fail the check
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return prefix + text
 
 
 def check_project(project_dir: Path, config_file: Path | None = None) -> list[Problem]:
@@ -31,6 +34,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         problems.extend(_problems_of(exc))
     if settings is not None:
         problems.extend(_source_problems(settings))
+        problems.extend(_secret_problems(settings))
     bot_robots: list[Path] = []
     for path in sorted((project_dir / "bots").glob("*.toml")):
         try:
@@ -42,6 +46,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         from clerk.scheduler.check import check_bot_schedule  # the scheduler imports check
 
         problems.extend(check_bot_schedule(bot, path, project_dir))
+        problems.extend(_review_problems(bot, project_dir))
         if bot.robot:
             bot_robots.append(project_dir / bot.robot)
     robots = set(sorted((project_dir / "robots").glob("*.robot"))) | {
@@ -58,6 +63,26 @@ def _source_problems(settings: Settings) -> list[Problem]:
 
     return [Problem(exc.file, exc.line, exc.key, exc.message)
             for exc in check_sources(open_project(settings))]
+
+
+def _review_problems(bot, project_dir: Path) -> list[Problem]:  # noqa: ANN001
+    """The bot's [review] exactly as the web app and the escalation pass load it."""
+    from clerk.review.settings import load_review_settings
+
+    try:
+        load_review_settings(bot, project_dir)
+    except ConfigError as exc:
+        return _problems_of(exc)
+    return []
+
+
+def _secret_problems(settings: Settings) -> list[Problem]:
+    from clerk.check_secrets import unresolved_secrets
+
+    return [Problem(p.file, find_key_line(Path(p.file) if Path(p.file).is_absolute()
+                                          else settings.project_dir / p.file, p.key.split(".")),
+                    p.key, p.message, p.severity)
+            for p in unresolved_secrets(settings)]
 
 
 def _problems_of(exc: ConfigError) -> list[Problem]:

@@ -165,10 +165,18 @@ def worker(project: ProjectOpt = Path("."), config: ConfigOpt = None,
            drain: Annotated[bool, typer.Option(help="stop when no machine work is left")] = False,
            seal: Annotated[bool, typer.Option(help="also seal the audit chain")] = True) -> None:
     """Process work items with the bots' handlers until stopped (SIGTERM is graceful)."""
-    from clerk.runtime import build_worker, close_handlers
+    from clerk.errors import ErpAuthError
+    from clerk.runtime import build_worker, close_handlers, log_in_to_erps
 
     with open_from(project, config) as proj:
         worker = build_worker(proj, bots=bot, default_handler=handler, seal_audit=seal)
+        try:
+            log_in_to_erps(worker)    # once: a refused password stops here, with the reason
+        except ErpAuthError as refused:
+            close_handlers(worker)
+            console.print(f"[red]worker stopped before its first item: {refused}[/red]",
+                          highlight=False, soft_wrap=True)
+            raise typer.Exit(3) from None
         worker.install_signal_handlers()
         console.print(f"worker {worker.name} ready: bots {', '.join(bot) if bot else 'all'}, "
                       f"lease batch {proj.settings.worker.lease_batch}")
@@ -242,8 +250,9 @@ def check(project: ProjectOpt = Path("."), config: ConfigOpt = None) -> None:
 
     problems = check_project(project.resolve(), config)
     for problem in problems:
-        console.print(f"[red]{problem}[/red]", highlight=False, soft_wrap=True)
-    if problems:
+        colour = "yellow" if problem.severity == "warning" else "red"
+        console.print(f"[{colour}]{problem}[/{colour}]", highlight=False, soft_wrap=True)
+    if any(problem.severity == "error" for problem in problems):
         raise typer.Exit(1)
     console.print("[green]configuration, bots and robots are valid[/green]")
 

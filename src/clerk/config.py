@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from clerk.erp.connect import ErpSettings
 from clerk.errors import ConfigError
 from clerk.queue.settings import QueueSettings
 
@@ -65,8 +66,9 @@ class Settings(BaseSettings):
     queue: QueueSettings = QueueSettings()
     audit: AuditSettings = AuditSettings()
     worker: WorkerSettings = WorkerSettings()
-    # Validated by the ERP connector and the source classes, which own their models.
-    erp: dict[str, Any] = Field(default_factory=dict)
+    erp: ErpSettings = ErpSettings()
+    # Each [sources.NAME] table is validated by its source kind's model
+    # (clerk.sources.configured), which `clerk check` runs too.
     sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
     web: dict[str, Any] = Field(default_factory=dict)
     database_url: str | None = Field(None, description="shortcut for CLERK_DATABASE_URL")
@@ -78,7 +80,7 @@ class Settings(BaseSettings):
                                    dotenv_settings: PydanticBaseSettingsSource,
                                    file_secret_settings: PydanticBaseSettingsSource):
         # The environment overrides the file, which arrives as init values.
-        return (env_settings, init_settings)
+        return (_EnvNamingFileSources(settings_cls, env_settings, init_settings), init_settings)
 
     @property
     def var_dir(self) -> Path:
@@ -95,6 +97,37 @@ class Settings(BaseSettings):
 
     def _under_project(self, path: Path) -> Path:
         return path if path.is_absolute() else (self.project_dir / path).resolve()
+
+
+class _EnvNamingFileSources(PydanticBaseSettingsSource):
+    """The environment, with its ``CLERK_SOURCES__<NAME>__...`` names matched to
+    the file's source names: a variable name cannot hold the ``-`` of
+    ``demo-mailbox``, and an override must change that source, never quietly
+    make a new one (``demo_mailbox``) beside it."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource,
+                 init: PydanticBaseSettingsSource):
+        super().__init__(settings_cls)
+        self._env, self._init = env, init
+
+    def get_field_value(self, field, field_name):  # noqa: ANN001, ANN201 - unused: __call__ decides
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        data = self._env()
+        overrides = data.get("sources")
+        if not isinstance(overrides, dict):
+            return data
+        in_file = (self._init.init_kwargs.get("sources") or {}).keys()
+        named = {name.replace("-", "_").lower(): name for name in in_file}
+        matched = {}
+        for env_name, values in overrides.items():
+            if env_name not in named:
+                raise ConfigError("environment", f"CLERK_SOURCES__{env_name.upper()}",
+                                  f"no source {env_name!r} in config/clerk.toml to override "
+                                  f"(it has: {', '.join(sorted(in_file)) or 'none'})")
+            matched[named[env_name]] = values
+        return {**data, "sources": matched}
 
 
 def load_settings(project_dir: Path | None = None, config_file: Path | None = None) -> Settings:
@@ -122,22 +155,31 @@ def read_toml(path: Path, *, required: bool) -> dict[str, Any]:
         raise ConfigError(str(path), None, f"cannot read: {exc}") from None
 
 
-def config_error_from(exc: ValidationError, path: Path) -> ConfigError:
-    """The first problem, as one line naming file, key and line."""
-    problems = [(".".join(str(p) for p in e["loc"]), _message(e),
-                 find_key_line(path, [str(p) for p in e["loc"]])) for e in exc.errors()]
+def config_error_from(exc: ValidationError, path: Path, prefix: tuple[str, ...] = ()) -> ConfigError:
+    """The first problem, as one line naming file, key and line; ``prefix`` is the
+    table the validated value sits in (``("erp",)`` for an ``[erp]`` model)."""
+    problems = []
+    for e in exc.errors():
+        loc = [*prefix, *(str(p) for p in e["loc"])]
+        problems.append((".".join(loc), _message(e), find_key_line(path, loc)))
     key, message, line = problems[0]
     error = ConfigError(str(path), key, message, line=line)
     error.all_problems = problems  # type: ignore[attr-defined]
     return error
 
 
+# Keys whose values are never echoed in an error, whatever they hold.
+_SECRET_KEYS = re.compile(r"pass|secret|token|credential|private|api_?key", re.IGNORECASE)
+
+
 def _message(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key"
-    if "input" in error and error["type"] != "missing":
-        return f"{error['msg']} (got {_short(error['input'])})"
-    return error["msg"]
+    secret = any(_SECRET_KEYS.search(str(part)) for part in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if "input" in error and error["type"] != "missing" and not secret:
+        return f"{message} (got {_short(error['input'])})"
+    return message
 
 
 def _short(value: Any) -> str:

@@ -26,20 +26,18 @@ DEMO_PORTAL_PORT = 8040
 
 def ensure_erp_database(project: Project, world: Path | None = None,
                         database_url: str | None = None):  # noqa: ANN201 - TrytonInstance
-    from clerk.erp.connect import erp_settings
     from clerk.erp.tryton import bootstrap
 
-    settings = erp_settings(project.settings.erp)
+    settings = project.settings.erp
     world = world or project.settings.project_dir / "demo" / "world.toml"
     return bootstrap(project.settings.var_dir / "erp", world=world,
                      database=settings.tryton.database, database_url=database_url)
 
 
 def _erp_server(project: Project):  # noqa: ANN202 - TrytonServer
-    from clerk.erp.connect import erp_settings
     from clerk.erp.tryton import TrytonServer
 
-    settings = erp_settings(project.settings.erp)
+    settings = project.settings.erp
     url = urlparse(settings.tryton.url)
     config = project.settings.var_dir / "erp" / "trytond.conf"
     if not config.exists():

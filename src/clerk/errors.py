@@ -103,10 +103,16 @@ class ErpError(ClerkError):
 
 
 class ErpUnavailable(ErpError, SystemException):
-    """Connection refused, timeout, 5xx, lock contention: retry later."""
+    """Connection refused, timeout, 5xx, lock contention: retry later.
 
-    def __init__(self, message: str, retry_after: float | None = None):
+    ``answer_lost``: the call reached the ERP but its answer did not come back
+    (a read timeout, a dropped connection), so the ERP may still be executing
+    it. Such a call is never simply repeated."""
+
+    def __init__(self, message: str, retry_after: float | None = None, *,
+                 answer_lost: bool = False):
         SystemException.__init__(self, message, code="erp_unavailable", retry_after=retry_after)
+        self.answer_lost = answer_lost
 
 
 class ErpValidationError(ErpError, BusinessException):
@@ -117,4 +123,9 @@ class ErpValidationError(ErpError, BusinessException):
 
 
 class ErpAuthError(ErpError):
-    """The ERP refused clerk's credentials: the run stops, items untouched."""
+    """The ERP refused clerk's credentials: the run stops, items untouched.
+    ``locked_for``: seconds the ERP said it refuses logins, when it said so."""
+
+    def __init__(self, message: str, locked_for: float | None = None):
+        super().__init__(message)
+        self.locked_for = locked_for

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 from clerk.bots import BotDefinition
 from clerk.erp import ErpWarning
 from clerk.erp.base import ErpConnector, ErpRef, PostingState
-from clerk.erp.connect import ErpSettings, connect, erp_settings
+from clerk.erp.connect import ErpSettings, connect, with_bot_overrides
 from clerk.errors import BusinessException, ErpUnavailable, ExtractionError
 from clerk.models.invoice import Invoice
 from clerk.models.order import OrderConfirmation
@@ -41,18 +44,24 @@ class BotPipeline:
                  connector_factory: Callable[[], ErpConnector] | None = None):
         self.project = project
         self.bot = bot
-        self._connector_factory = connector_factory
+        self.connector_factory = connector_factory
 
     # -- shared, built on first use ------------------------------------------------
     @cached_property
     def erp_settings(self) -> ErpSettings:
-        return erp_settings({**self.project.settings.erp, **self.bot.erp})
+        return with_bot_overrides(self.project.settings.erp, self.bot.erp,
+                                  self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml")
 
     @cached_property
     def connector(self) -> ErpConnector:
-        if self._connector_factory is not None:
-            return self._connector_factory()
+        if self.connector_factory is not None:
+            return self.connector_factory()
         return connect(self.erp_settings, self.project.secrets)
+
+    @property
+    def needs_erp(self) -> bool:
+        """Every standard pipeline looks records up in the ERP and posts there."""
+        return True
 
     @cached_property
     def extract_settings(self):  # noqa: ANN201 - ExtractSettings
@@ -164,8 +173,11 @@ class BotPipeline:
         if ref is None:
             ref = self.create_once(self.invoice_of(row), key, PostingState.DRAFT)
         if _short_of(ref, target):
-            with self.posting_turn():
-                ref = self._take_to(ref, target)
+            with self.posting_turn([key]) as turn:
+                if turn.reconcile:   # a predecessor's call may have posted it meanwhile
+                    ref = self.connector.find(key) or ref
+                if _short_of(ref, target):
+                    ref = self._take_to(ref, target)
         return self.mark_posted(queue, lease, ref)
 
     def create_once(self, invoice: Invoice, key: str, state: PostingState) -> ErpRef:
@@ -174,17 +186,35 @@ class BotPipeline:
         try:
             return self.connector.create(invoice, key, state)
         except ErpUnavailable as exc:
-            window = 2 * self.erp_settings.tryton.timeout
+            if not exc.answer_lost:
+                raise
+            window = self.erp_call_window
             raise ErpUnavailable(f"{exc.message} (the invoice may still be in the making; "
                                  f"looked for again in {window:.0f} s at the earliest)",
-                                 retry_after=window) from None
+                                 retry_after=window, answer_lost=True) from None
 
-    def posting_turn(self):  # noqa: ANN201 - a context manager
-        from clerk.erp.posting_lock import posting_lock
+    @property
+    def erp_call_window(self) -> float:
+        """How long the ERP may still be executing a call whose answer was lost."""
+        return 2 * self.erp_settings.tryton.timeout
+
+    @cached_property
+    def posting_turns(self):  # noqa: ANN201 - PostingTurns, imported with the ERP code
+        from clerk.erp.posting_turn import PostingTurns
 
         tryton = self.erp_settings.tryton
-        return posting_lock(self.project.store, f"{tryton.url}/{tryton.database}",
-                            self.project.settings.var_dir / "locks")
+        return PostingTurns(self.project.store, f"{tryton.url}/{tryton.database}",
+                            window_seconds=self.erp_call_window)
+
+    def posting_turn(self, keys: list[str]):  # noqa: ANN201 - a context manager giving a Turn
+        """The fleet-wide turn to number (post) the drafts with ``keys``."""
+        holder = f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
+        return self.posting_turns.turn(holder, keys, self._drafts_settled)
+
+    def _drafts_settled(self, keys: list[str]) -> bool:
+        """None of ``keys`` is still a draft in the ERP: a posting call over them ended."""
+        found = self.connector.find_many(keys)
+        return all((ref.state or "draft") != "draft" for ref in found.values())
 
     def _take_to(self, ref: ErpRef, target: PostingState) -> ErpRef:
         if target == PostingState.VALIDATED:

@@ -92,9 +92,10 @@ def _drafts(pipeline: BotPipeline, queue: WorkQueue, leases: list[Lease]) -> lis
         try:
             made = connector.create_drafts([(pipeline.invoice_of(rows[i]), keys[i]) for i in missing])
         except ErpUnavailable as exc:
-            window = 2 * pipeline.erp_settings.tryton.timeout
-            made = [ErpUnavailable(f"{exc.message} (the drafts may still be in the making)",
-                                   retry_after=window)] * len(missing)
+            window = pipeline.erp_call_window if exc.answer_lost else None
+            made = [ErpUnavailable(f"{exc.message} (the drafts may still be in the making)"
+                                   if exc.answer_lost else exc.message,
+                                   retry_after=window, answer_lost=exc.answer_lost)] * len(missing)
         except Exception as exc:  # noqa: BLE001
             made = [exc] * len(missing)
         created = dict(zip(missing, made, strict=True))
@@ -106,12 +107,20 @@ def _post_drafts(pipeline: BotPipeline, refs: list[ErpRef | BaseException]) -> l
     if not drafts:
         return list(refs)
     try:
-        with pipeline.posting_turn():
+        with pipeline.posting_turn([ref.idempotency_key for ref in drafts]) as turn:
+            if turn.reconcile:   # a predecessor's call may have posted some meanwhile
+                drafts = _reread(pipeline, drafts)
             posted = pipeline.connector.post_many(drafts)
     except Exception as exc:  # noqa: BLE001 - the whole call failed: every draft of it fails
         posted = [exc] * len(drafts)
     results = dict(zip((ref.id for ref in drafts), posted, strict=True))
     return [results.get(ref.id, ref) if isinstance(ref, ErpRef) else ref for ref in refs]
+
+
+def _reread(pipeline: BotPipeline, drafts: list[ErpRef]) -> list[ErpRef]:
+    """The drafts as the ERP has them now (post_many posts only those still drafts)."""
+    found = pipeline.connector.find_many([ref.idempotency_key for ref in drafts])
+    return [found.get(ref.idempotency_key, ref) for ref in drafts]
 
 
 def _settle(pipeline: BotPipeline, queue: WorkQueue, lease: Lease,

@@ -60,7 +60,8 @@ def validate_item(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Leas
                              data={"reason": "order confirmations are matched by a person"})
     invoice = Invoice.model_validate(record)
     engine, context = pipeline.validation
-    outcome = engine.validate(invoice, context.for_item(lease.item_id))
+    outcome = engine.validate(invoice, context.for_item(lease.item_id,
+                                                        idempotency_key=row["idempotency_key"]))
     decision = decide(outcome)
     kept = _kept_findings(row)
     findings = [f.model_dump(mode="json") for f in decision.findings] + kept

@@ -2,18 +2,71 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from clerk.bots import load_bots
 from clerk.project import Project
 from clerk.worker import Handler, Worker, load_handler
 
+log = logging.getLogger("clerk.worker")
+
 
 def bot_handlers(project: Project) -> dict[str, Handler]:
-    """Each bot's own handler if it names one, else the standard pipeline."""
+    """Each bot's own handler if it names one, else the standard pipeline. Bots
+    that post to the same ERP as the same user share one connector (one login)."""
     from clerk.pipeline import BotPipeline
 
     bots = load_bots(project.settings.project_dir)
-    return {name: load_handler(bot.handler) if bot.handler else BotPipeline(project, bot)
-            for name, bot in bots.items()}
+    connectors = SharedConnectors(project)
+    handlers: dict[str, Handler] = {}
+    for name, bot in bots.items():
+        if bot.handler:
+            handlers[name] = load_handler(bot.handler)
+            continue
+        pipeline = BotPipeline(project, bot)
+        pipeline.connector_factory = connectors.factory(pipeline)
+        handlers[name] = pipeline
+    return handlers
+
+
+class SharedConnectors:
+    """One logged-in connector per ERP and user, for every pipeline of a worker."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._connectors: dict[tuple[str, str, str], Any] = {}
+
+    def factory(self, pipeline: Any) -> Callable[[], Any]:
+        def connector() -> Any:
+            from clerk.erp.connect import connect
+
+            tryton = pipeline.erp_settings.tryton
+            identity = (tryton.url, tryton.database, tryton.user)
+            if identity not in self._connectors:
+                self._connectors[identity] = connect(pipeline.erp_settings, self.project.secrets)
+            return self._connectors[identity]
+        return connector
+
+
+def log_in_to_erps(worker: Worker) -> int:
+    """Log every pipeline of ``worker`` in to its ERP now, once, so a refused
+    password stops the worker at its start with the ERP's reason, instead of a
+    login per batch that counts towards the ERP's lock-out. Returns the logins."""
+    from clerk.errors import ErpUnavailable
+
+    logged_in = 0
+    for handler in worker.handlers.values():
+        if not getattr(handler, "needs_erp", False):
+            continue
+        try:
+            handler.connector   # noqa: B018 - the cached login itself; raises ErpAuthError
+            logged_in += 1
+        except ErpUnavailable as error:
+            # Unreachable is not refused: items wait and retry, the login comes later.
+            log.warning("ERP not reachable at worker start (%s); logging in at first use", error)
+    return logged_in
 
 
 def build_worker(project: Project, *, bots: list[str] | None = None,

@@ -89,6 +89,7 @@ class Worker:
         self._held_lock = threading.Lock()
         self._concluding = threading.Lock()
         self._finisher: BatchFinisher | None = None
+        self._tracebacks_shown: set[str] = set()
 
     def stop(self, *_: Any) -> None:
         self._stopping.set()
@@ -213,7 +214,7 @@ class Worker:
                     current, outcome.reason, outcome.message), lease)
                 self.stats.quarantined += 1
             elif isinstance(outcome, BaseException):
-                log.error("item %s failed: %s", lease.item_id, outcome, exc_info=outcome)
+                self._log_failure(lease, outcome)
                 self._settle(lambda current: self.queue.fail(
                     current, outcome, code=getattr(outcome, "code", "system_error"),
                     not_before_seconds=getattr(outcome, "retry_after", None)), lease)
@@ -225,6 +226,21 @@ class Worker:
         finally:
             with self._held_lock:
                 self._held.pop(lease.item_id, None)
+
+    def _log_failure(self, lease: Lease, error: BaseException) -> None:
+        """One line per failed attempt with its reason; the traceback once per
+        distinct error (an ERP outage fails every item the same way), then at
+        debug level only."""
+        line = _one_line(error)
+        first = line not in self._tracebacks_shown
+        if first and len(self._tracebacks_shown) < 1000:
+            self._tracebacks_shown.add(line)
+        log.warning("item %s failed (attempt %d), will retry or go to review: %s",
+                    lease.item_id, lease.attempts + 1, line)
+        if first:
+            log.error("first occurrence of this error, with its traceback", exc_info=error)
+        else:
+            log.debug("traceback of item %s", lease.item_id, exc_info=error)
 
     def _settle(self, action: Callable[[Lease], Any], lease: Lease) -> None:
         current = self._current(lease)
@@ -270,8 +286,9 @@ class Worker:
                 except LeaseLost:
                     with self._held_lock:
                         self._held.pop(lease.item_id, None)
-                except Exception:  # noqa: BLE001 - a missed beat is retried next interval
-                    log.warning("heartbeat for item %s failed", lease.item_id, exc_info=True)
+                except Exception as error:  # noqa: BLE001 - a missed beat is retried next interval
+                    log.warning("heartbeat for item %s failed: %s", lease.item_id, _one_line(error))
+                    log.debug("heartbeat failure", exc_info=True)
 
     def _sealer(self) -> None:
         audit = self.settings.audit
@@ -279,8 +296,14 @@ class Worker:
             try:
                 seal(self.queue.store, batch=audit.seal_batch,
                      checkpoint_every=audit.checkpoint_every)
-            except Exception:  # noqa: BLE001 - sealing resumes at the next interval
-                log.warning("audit sealing failed", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - sealing resumes at the next interval
+                log.warning("audit sealing failed, retried in %.1f s: %s",
+                            audit.seal_interval_seconds, _one_line(error))
+                log.debug("audit sealing failure", exc_info=True)
+
+
+def _one_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}".splitlines()[0][:300]
 
 
 class BatchFinisher:

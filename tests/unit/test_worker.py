@@ -113,3 +113,28 @@ def test_refused_login_while_posting_stops_the_worker_and_gives_every_lease_back
     assert {row["state"] for row in rows} == {"posting"}, "items stay where they were"
     assert all(row["lease_owner"] is None for row in rows), "no lease is left to expire"
     assert worker.stats.failed == 0 and worker.stats.processed == 0
+
+
+def test_a_failing_erp_logs_one_line_per_retry_and_its_traceback_once(queue, tmp_path, caplog):
+    import logging
+
+    from clerk.errors import ErpUnavailable
+
+    def unreachable(queue, lease):  # noqa: ANN001, ANN202
+        raise ErpUnavailable("Tryton unreachable at http://127.0.0.1:1: ConnectError")
+
+    for n in range(6):
+        queue.enqueue("ap", f"doc-{n}", {"path": "x"})
+    settings = Settings(project_dir=tmp_path, worker={"lease_batch": 3, "poll_seconds": 0.01})
+    worker = Worker(queue, settings, {"ap": unreachable}, seal_audit=False)
+    with caplog.at_level(logging.INFO, logger="clerk.worker"):
+        _run_rounds(worker, 2)
+    retries = [r for r in caplog.records if "will retry" in r.getMessage()]
+    assert len(retries) == 6 and all("ConnectError" in r.getMessage() for r in retries)
+    assert len([r for r in caplog.records if r.exc_info and r.levelno >= logging.INFO]) == 1
+
+
+def _run_rounds(worker: Worker, rounds: int) -> None:
+    for _ in range(rounds):
+        leases = worker.queue.lease(worker.name, limit=3)
+        worker._work_through(leases)

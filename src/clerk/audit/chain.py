@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from clerk.audit.events import as_utc
+from clerk.locks import Lock, try_transaction_lock
 from clerk.store import Store
 from clerk.store.schema import audit_checkpoints, audit_events
 
-SEALER_LOCK_KEY = 0x636C65726B02
 GENESIS = "0" * 64
 
 
@@ -46,8 +46,7 @@ def seal(store: Store, *, batch: int = 5000, checkpoint_every: int = 1000) -> Se
     """Chain up to ``batch`` unsealed events; returns how many were sealed.
     Returns 0 at once when another sealer holds the lock."""
     with store.write() as conn:
-        if store.is_postgresql and not conn.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SEALER_LOCK_KEY}):
+        if store.is_postgresql and not try_transaction_lock(conn, Lock.AUDIT_SEALER):
             return SealResult(0, 0, "")
         head = conn.execute(select(audit_events.c.seq, audit_events.c.hash)
                             .where(audit_events.c.seq.is_not(None))

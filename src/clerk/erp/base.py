@@ -79,6 +79,7 @@ class OpenInvoice(BaseModel):
     total: Decimal
     currency: str
     invoice_date: date | None
+    idempotency_key: str | None = None   # the clerk key it was posted with, if any
 
 
 @runtime_checkable

@@ -71,8 +71,10 @@ def with_retry(call, settings: BatchSettings, sleep=time.sleep):
     for attempt in range(1, settings.attempts + 1):
         try:
             return call()
-        except ErpUnavailable:
-            if attempt == settings.attempts:
+        except ErpUnavailable as error:
+            # A lost answer means the ERP may still be posting: repeating the
+            # call now would run two posting transactions side by side.
+            if attempt == settings.attempts or error.answer_lost:
                 raise
         sleep(random.uniform(0, delay))  # jitter: concurrent posters do not retry in step
         delay = min(delay * 2, settings.backoff_max)

@@ -16,7 +16,9 @@ from sqlalchemy import Connection, Update, bindparam, select, update
 from clerk.audit.events import AuditLog
 from clerk.errors import IllegalTransition, ItemNotFound, LeaseLost
 from clerk.queue.lease import Lease
-from clerk.queue.states import LEASABLE, ItemState, is_allowed
+from clerk.queue.states import LEASABLE, RESUMABLE, ItemState, is_allowed
+
+LEFT_OFF_EXITS = frozenset({ItemState.FAILED, ItemState.NEEDS_REVIEW})
 from clerk.store.schema import work_items
 
 wi = work_items.c
@@ -29,7 +31,9 @@ def _changes(from_state: ItemState, to_state: ItemState, now: datetime, leased: 
         # Leaving machine work (or moved by a person): no lease survives the move.
         changes.update(lease_owner=None, lease_expires_at=None)
         changes.setdefault("available_at", now)
-    if to_state == ItemState.FAILED:
+    if to_state in LEFT_OFF_EXITS and from_state in RESUMABLE:
+        # Where the item left the happy path: a retry or a requeue resumes there
+        # (an item that left while posting resumes posting, find first).
         changes.setdefault("retry_state", from_state.value)
     return changes
 
@@ -45,8 +49,13 @@ def move(conn: Connection, audit: AuditLog, *, item_id: int, from_state: ItemSta
     params = {**changes, "g_id": item_id, "g_state": from_state.value}
     if lease is not None:
         params.update(g_token=lease.token, g_owner=lease.worker)
-    result = conn.execute(_guarded_update(tuple(sorted(changes)), lease is not None), params)
+    resumes_posting = from_state == ItemState.NEEDS_REVIEW and to_state == ItemState.POSTING
+    result = conn.execute(_guarded_update(tuple(sorted(changes)), lease is not None,
+                                          resumes_posting), params)
     if result.rowcount != 1:
+        if resumes_posting:
+            raise IllegalTransition(item_id, from_state.value, "posting (only an item that "
+                                    "left off while posting resumes there)")
         explain_refusal(conn, item_id, from_state, lease)
     event = {"from": from_state.value, "to": to_state.value, **(data or {})}
     if lease is not None:
@@ -85,12 +94,16 @@ def _refuse_if_moved(conn: Connection, lease: Lease, to_state: ItemState) -> Non
 
 
 @lru_cache(maxsize=256)
-def _guarded_update(columns: tuple[str, ...], fenced: bool) -> Update:
+def _guarded_update(columns: tuple[str, ...], fenced: bool, resumes_posting: bool = False) -> Update:
     """One statement object per column set, so SQLAlchemy's compiled cache is hit
     without rebuilding the expression for every move (the queue's hot path)."""
     guard = [wi.id == bindparam("g_id"), wi.state == bindparam("g_state")]
     if fenced:
         guard += [wi.lease_token == bindparam("g_token"), wi.lease_owner == bindparam("g_owner")]
+    if resumes_posting:
+        # Posting is entered from review only by an item that left off there:
+        # everything before posting (rules, approvals) it has already passed.
+        guard.append(wi.retry_state == ItemState.POSTING.value)
     return update(work_items).where(*guard).values({name: bindparam(name) for name in columns})
 
 

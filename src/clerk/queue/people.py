@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from clerk.errors import IllegalTransition, ItemNotFound
 from clerk.queue._moves import move
-from clerk.queue.states import LEASABLE, ItemState, ReviewStatus
+from clerk.queue.states import RESUMABLE, ItemState, ReviewStatus
 from clerk.queue.work_queue import WorkQueue
 from clerk.store.schema import work_items
 
@@ -73,13 +73,33 @@ def requeue(queue: WorkQueue, item_id: int, *, actor: str, to_state: ItemState |
     step it stopped at (or ``to_state``), with its attempts reset."""
     row = queue.get(item_id)
     current = ItemState(row["state"])
-    target = to_state or ItemState(row["retry_state"] or ItemState.COLLECTED.value)
-    if target not in LEASABLE or target == ItemState.FAILED:
+    left_off = ItemState(row["retry_state"]) if row["retry_state"] else None
+    target = to_state or left_off or ItemState.COLLECTED
+    if target not in RESUMABLE:
         raise IllegalTransition(item_id, current.value, target.value)
+    _refuse_skipping_ahead(item_id, left_off, target)
     decide(queue, item_id, from_state=current, to_state=target, actor=actor, action="requeued",
            values={"attempts": 0, "review_status": ReviewStatus.RETRIED.value},
            data={"reason": reason})
     return target
+
+
+# The machine steps in order: a requeue may go back, never ahead of where the
+# item left off (that would skip rules or approvals).
+_STEP_ORDER = [ItemState.COLLECTED, ItemState.EXTRACTED, ItemState.VALIDATED, ItemState.APPROVED,
+               ItemState.POSTING]
+
+
+def _refuse_skipping_ahead(item_id: int, left_off: ItemState | None, target: ItemState) -> None:
+    reached = left_off or ItemState.COLLECTED
+    if left_off == ItemState.POSTING and target != ItemState.POSTING:
+        # Its record may be in the ERP already: re-running the rules would find it
+        # there and call it a duplicate of itself. Posting finds it first.
+        raise IllegalTransition(item_id, "needs_review", f"{target.value} (it left off while "
+                                "posting; it can only resume posting, which looks in the ERP first)")
+    if _STEP_ORDER.index(target) > _STEP_ORDER.index(reached):
+        raise IllegalTransition(item_id, "needs_review", f"{target.value} (it left off at "
+                                f"{reached.value}; a requeue cannot skip steps)")
 
 
 def decide(queue: WorkQueue, item_id: int, *, from_state: ItemState, to_state: ItemState,

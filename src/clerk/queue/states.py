@@ -67,7 +67,9 @@ ALLOWED: dict[ItemState, frozenset[ItemState]] = {
     # A reviewer corrects and sends the item back to the step that must run
     # again, approves it onward, or ends it.
     S.NEEDS_REVIEW: frozenset({S.COLLECTED, S.EXTRACTED, S.VALIDATED, S.APPROVED,
-                               S.AWAITING_APPROVAL, S.REJECTED}),
+                               S.AWAITING_APPROVAL, S.REJECTED,
+                               # only to resume an item that left off while posting
+                               S.POSTING}),
     S.QUARANTINED: frozenset({S.NEEDS_REVIEW}),
     S.POSTED: frozenset(),
     S.REJECTED: frozenset(),

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from clerk.queue import ItemState, WorkQueue
+from clerk.review.sla import overdue_condition
 from clerk.review.settings import MailSettings, ReviewSettings
 from clerk.review.tables import approval_steps, review_escalations
 from clerk.review.users import UserDirectory
@@ -58,18 +59,13 @@ def _addresses(directory: UserDirectory, names: Iterable[str], group: str | None
 
 def overdue_reviews(queue: WorkQueue, reviews: dict[str, ReviewSettings], default: ReviewSettings,
                     now: datetime) -> list[Any]:
-    """needs_review items past their bot's SLA and not escalated yet."""
+    """needs_review items past their bot's SLA (the inbox's clock) and not escalated yet."""
     escalated = select(review_escalations.c.item_id).where(review_escalations.c.kind == "review")
     with queue.store.read() as conn:
-        rows = conn.execute(select(wi.id, wi.bot, wi.reason_code, wi.updated_at).where(
+        return conn.execute(select(wi.id, wi.bot, wi.reason_code, wi.updated_at).where(
             wi.state == ItemState.NEEDS_REVIEW.value, wi.superseded_by.is_(None),
-            wi.updated_at < now - timedelta(hours=min(
-                [default.sla_hours, *(r.sla_hours for r in reviews.values())])),
+            overdue_condition(reviews, default, now),
             wi.id.not_in(escalated)).order_by(wi.updated_at).limit(BATCH)).all()
-    from clerk.audit.events import as_utc
-
-    return [r for r in rows
-            if as_utc(r.updated_at) + timedelta(hours=reviews.get(r.bot, default).sla_hours) <= now]
 
 
 def escalate(queue: WorkQueue, directory: UserDirectory, mail: MailSettings,
@@ -83,7 +79,8 @@ def escalate(queue: WorkQueue, directory: UserDirectory, mail: MailSettings,
         if to and _mark(queue, row.id, None, "review", to, now):
             send_mail(mail, to, f"[clerk] item {row.id} overdue in review ({row.bot})",
                       f"Item {row.id} of bot {row.bot} has waited since {row.updated_at:%Y-%m-%d %H:%M} "
-                      f"UTC (reason: {row.reason_code or '-'}); its SLA is {review.sla_hours} h.")
+                      f"UTC (reason: {row.reason_code or '-'}); its SLA is {review.sla_text}, due "
+                      f"{review.due_at(row.updated_at):%Y-%m-%d %H:%M} UTC.")
             sent["review"] += 1
     for step in _overdue_steps(queue, now):
         to = _addresses(directory, step.escalate_to or [], None) or \

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, case, cast, func, or_, select
+from sqlalchemy import Text, case, cast, func, select
 
 from clerk.audit.events import as_utc
 from clerk.queue import ItemState
 from clerk.review.approvals import Capacity, eligible_steps
 from clerk.review.settings import ReviewSettings
+from clerk.review.sla import mixed_clocks, overdue_condition, sla_badge
 from clerk.store import Store
 from clerk.store.schema import work_items
 
@@ -35,25 +36,6 @@ class InboxFilter:
     older_than_hours: float | None = None
     assignee: str | None = None          # a username, "me" (resolved by the caller) or "none"
     page: int = 1
-
-
-def sla_badge(entered: datetime, review: ReviewSettings, now: datetime) -> tuple[str, datetime]:
-    """('overdue' | 'due' | 'ok', due time) for an item waiting since ``entered``."""
-    due = as_utc(entered) + timedelta(hours=review.sla_hours)
-    if due <= now:
-        return "overdue", due
-    if due - timedelta(hours=review.due_soon_hours) <= now:
-        return "due", due
-    return "ok", due
-
-
-def _overdue_condition(reviews: dict[str, ReviewSettings], default: ReviewSettings,
-                       now: datetime) -> Any:
-    per_bot = [and_(wi.bot == bot, wi.updated_at < now - timedelta(hours=r.sla_hours))
-               for bot, r in reviews.items()]
-    others = and_(wi.bot.not_in(list(reviews)) if reviews else True,
-                  wi.updated_at < now - timedelta(hours=default.sla_hours))
-    return or_(*per_bot, others)
 
 
 def _filtered(query: Any, f: InboxFilter, now: datetime) -> Any:
@@ -82,9 +64,8 @@ def review_inbox(store: Store, f: InboxFilter, *, now: datetime, page_size: int,
     base = _filtered(select(*LIST_COLUMNS).where(wi.state == ItemState.NEEDS_REVIEW.value,
                                                  wi.superseded_by.is_(None)), f, now)
     order: list[Any] = [wi.updated_at, wi.id]
-    if len({r.sla_hours for r in reviews.values()} | {default.sla_hours}) > 1:
-        # Different SLAs per bot: the oldest item is not necessarily the most overdue.
-        order.insert(0, case((_overdue_condition(reviews, default, now), 0), else_=1))
+    if mixed_clocks(reviews, default, now):
+        order.insert(0, case((overdue_condition(reviews, default, now), 0), else_=1))
     query = base.order_by(*order).limit(page_size).offset((max(f.page, 1) - 1) * page_size)
     with store.read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(query)]

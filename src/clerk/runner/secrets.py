@@ -33,7 +33,7 @@ def register_configured_secrets(project: Project, bot: BotDefinition) -> int:
     sources, its ERP and its variables; returns how many resolved."""
     settings = project.settings
     scopes: list[Any] = [settings.sources.get(name, {}) for name in bot.sources]
-    scopes += [settings.erp, bot.erp, bot.variables]
+    scopes += [settings.erp.model_dump(mode="json"), bot.erp, bot.variables]
     resolved = 0
     for reference in {ref for scope in scopes for ref in secret_references(scope)}:
         try:

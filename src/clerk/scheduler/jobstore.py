@@ -9,13 +9,14 @@ from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
 
 from clerk.bots import BotDefinition, load_bots
 from clerk.runner.tables import SCHEDULE_JOBS_TABLE
 from clerk.scheduler.check import bot_schedule
 from clerk.scheduler.jobs import JOB_FUNCTION
 from clerk.scheduler.model import ScheduleSpec
-from clerk.scheduler.triggers import build_trigger
+from clerk.scheduler.triggers import BusinessTrigger, build_trigger
 from clerk.store import Store
 
 log = logging.getLogger("clerk.scheduler")
@@ -25,10 +26,15 @@ def job_store(store: Store) -> SQLAlchemyJobStore:
     return SQLAlchemyJobStore(engine=store.engine, tablename=SCHEDULE_JOBS_TABLE)
 
 
-def job_name(bot: str, spec: ScheduleSpec) -> str:
+def job_name(bot: str, spec: ScheduleSpec, trigger: BaseTrigger | None = None) -> str:
     """The job's name carries a digest of its schedule, so a restart can tell
-    an unchanged job (keep its next run time and paused state) from a changed one."""
-    digest = hashlib.sha256(spec.fingerprint().encode()).hexdigest()[:12]
+    an unchanged job (keep its next run time and paused state) from a changed one.
+    A business trigger's calendar counts too: the job holds a copy of it, and an
+    edited config/calendars file must reach the job store."""
+    basis = spec.fingerprint()
+    if isinstance(trigger, BusinessTrigger):
+        basis += trigger.calendar.model_dump_json()
+    digest = hashlib.sha256(basis.encode()).hexdigest()[:12]
     return f"{bot}@{digest}"
 
 
@@ -57,12 +63,13 @@ def sync_jobs(scheduler: BaseScheduler, project_dir: Path) -> SyncResult:
     added, changed, kept = [], [], []
     for name, (_, spec) in wanted.items():
         job = existing.get(name)
-        if job is not None and job.name == job_name(name, spec):
+        trigger = build_trigger(spec, project_dir)
+        if job is not None and job.name == job_name(name, spec, trigger):
             kept.append(name)
             continue
         paused = job is not None and job.next_run_time is None
-        scheduler.add_job(JOB_FUNCTION, trigger=build_trigger(spec, project_dir), args=[name],
-                          id=name, name=job_name(name, spec), replace_existing=True,
+        scheduler.add_job(JOB_FUNCTION, trigger=trigger, args=[name],
+                          id=name, name=job_name(name, spec, trigger), replace_existing=True,
                           coalesce=spec.coalesce,
                           misfire_grace_time=int(spec.misfire_grace.total_seconds()),
                           max_instances=spec.max_instances)

@@ -3,16 +3,16 @@ migrated to the newest schema before first use."""
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-MIGRATION_LOCK_KEY = 0x636C65726B01  # "clerk" + 1: the advisory lock that serialises migrations
+from clerk.locks import Lock, held_advisory_lock, held_file_lock, lock_file, sqlite_database_file
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -92,37 +92,12 @@ def migrate_store(store: Store) -> None:
     from clerk.store.migrate import upgrade_to_head
 
     if store.is_postgresql:
-        with store.engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-            try:
-                conn.commit()
-                upgrade_to_head(conn)
-                conn.commit()
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
-                conn.commit()
+        with store.engine.connect() as conn, held_advisory_lock(conn, Lock.MIGRATIONS):
+            upgrade_to_head(conn)
+            conn.commit()
         return
-    with _file_lock(_sqlite_lock_path(store)):
+    database = sqlite_database_file(store.engine.url.database)
+    with held_file_lock(lock_file(database, Lock.MIGRATIONS) if database else None):
         with store.engine.connect() as conn:
             upgrade_to_head(conn)
             conn.commit()
-
-
-def _sqlite_lock_path(store: Store) -> Path | None:
-    database = store.engine.url.database
-    if not database or database == ":memory:":
-        return None
-    return Path(database + ".migrate-lock")
-
-
-@contextmanager
-def _file_lock(path: Path | None) -> Iterator[None]:
-    if path is None:
-        yield
-        return
-    with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -139,3 +139,16 @@ run_requests = Table(
     Column("run_id", String(40)),
     Column("error", Text),
 )
+
+# The posting turn of each ERP (0006): recorded here, not only in a lock that
+# dies with its holder, because the ERP goes on executing a dead holder's call.
+posting_turns = Table(
+    "posting_turns", metadata,
+    Column("erp", String(300), primary_key=True),
+    Column("fence", BigInteger, nullable=False),   # bumped by every claim
+    Column("holder", String(200)),                 # set while a call may be running
+    Column("started_at", Time),
+    Column("deadline_at", Time),                   # the holder's call cannot outlast this
+    Column("draft_keys", Json),                    # idempotency keys the call posts
+    Column("free_at", Time),                       # released at (or, outcome unknown, from)
+)

@@ -83,6 +83,8 @@ class ValidationContext:
     queue_duplicates: QueueDuplicates | None = None
     item_id: int | None = None
     erp_id: int | None = None
+    # The item's idempotency key: an ERP record carrying it is the item's own.
+    idempotency_key: str | None = None
     # Shared by every per-item view of the run (``replace`` copies the reference).
     _effective: dict[str | None, EffectiveSettings] = field(
         default_factory=dict, repr=False, compare=False)
@@ -94,9 +96,10 @@ class ValidationContext:
         lookups = ErpLookups(connector) if connector is not None else None
         return cls(settings=settings, erp=lookups, queue_duplicates=queue_duplicates)
 
-    def for_item(self, item_id: int | None, erp_id: int | None = None) -> ValidationContext:
+    def for_item(self, item_id: int | None, erp_id: int | None = None,
+                 idempotency_key: str | None = None) -> ValidationContext:
         """The same run (same cache) seen from one work item."""
-        return replace(self, item_id=item_id, erp_id=erp_id)
+        return replace(self, item_id=item_id, erp_id=erp_id, idempotency_key=idempotency_key)
 
     def settings_for(self, invoice: Invoice) -> EffectiveSettings:
         """The settings for the invoice's supplier, overrides merged in."""

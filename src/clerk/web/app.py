@@ -23,7 +23,7 @@ from clerk.bots import BotDefinition, load_bots
 from clerk.errors import BusinessException, ClerkError, ConfigError, IllegalTransition, ItemNotFound
 from clerk.project import Project
 from clerk.queue.work_queue import utc_now
-from clerk.review.settings import ReviewSettings, WebSettings, review_settings
+from clerk.review.settings import ReviewSettings, WebSettings, load_review_settings
 from clerk.review.users import UserDirectory
 from clerk.web.security import LoginLimiter, LoginRequired
 
@@ -69,7 +69,8 @@ class WebContext:
         return cached[1]
 
     def reviews(self) -> dict[str, ReviewSettings]:
-        return {name: review_settings(bot) for name, bot in self.bots.items()}
+        project_dir = self.project.settings.project_dir
+        return {name: load_review_settings(bot, project_dir) for name, bot in self.bots.items()}
 
     def review_of(self, bot: str) -> ReviewSettings:
         return self.reviews().get(bot, ReviewSettings())

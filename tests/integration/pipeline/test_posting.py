@@ -109,17 +109,29 @@ def test_wrong_erp_password_stops_the_run_and_leaves_items_untouched(tmp_path, t
     (root / "erp.password").write_text("not-the-password")
     project = open_test_project(root)
     ids = enqueue_invoices(project, [f"AUTH-{os.getpid()}-{n}" for n in range(2)])
+    attempts_before = _failed_logins(tryton_server)
     result = subprocess.run([sys.executable, "-m", "clerk", "worker", "-C", str(root), "--drain",
                              "--no-seal"], env=env_for(root), capture_output=True, text=True,
                             timeout=120)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "not-the-password" not in result.stdout + result.stderr
-    assert "ERP" in result.stderr or "login" in result.stderr.lower(), result.stderr
+    output = result.stdout + result.stderr
+    assert result.returncode == 3, output
+    assert "Traceback" not in output and "not-the-password" not in output
+    assert "worker stopped before its first item" in output
+    assert "refused the login" in output, output
+    # One login, at the worker's start: not one per batch, which would lock the user out.
+    assert _failed_logins(tryton_server) == attempts_before + 1
     for item_id in ids:
         row = _state(project, item_id)
-        assert row["attempts"] == 0 and row["state"] in {"collected", "extracted"}, row
+        assert row["attempts"] == 0 and row["state"] == "collected", row
         assert row["lease_owner"] is None
+
+
+def _failed_logins(tryton_server) -> int:
+    import sqlite3
+
+    path = tryton_server.directory / f"{tryton_server.database}.sqlite"
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM res_user_login_attempt").fetchone()[0]
 
 
 def test_posting_state_validated_stops_short_of_posting(tmp_path, tryton_server,

@@ -176,3 +176,22 @@ def test_a_draft_the_erp_silently_skips_is_reported():
     results = post_in_batches(ledger, ledger.refs(), FAST)
     assert isinstance(results[1], ErpValidationError) and "state 'draft'" in results[1].message
     assert results[0].state == results[2].state == "posted"
+
+
+def test_a_call_whose_answer_was_lost_is_not_repeated():
+    """The ERP may still be posting it: a second call would run beside the first."""
+    class LostAnswer(Ledger):
+        def post_ids(self, ids):
+            self.post_calls.append(list(ids))
+            raise ErpUnavailable("Tryton did not answer in time", answer_lost=True)
+
+    ledger = LostAnswer(5)
+    results = post_in_batches(ledger, ledger.refs(), FAST)
+    assert len(ledger.post_calls) == 1
+    assert all(isinstance(r, ErpUnavailable) and r.answer_lost for r in results)
+
+
+def test_a_busy_erp_is_still_retried():
+    ledger = Ledger(5, busy_calls=2)
+    results = post_in_batches(ledger, ledger.refs(), FAST)
+    assert len(ledger.post_calls) == 3 and all(r.state == "posted" for r in results)

@@ -79,3 +79,45 @@ def test_unreachable_server_is_unavailable_quickly():
     rpc = TrytonRpc(SETTINGS.model_copy(update={"timeout": 1.0}))
     with pytest.raises(ErpUnavailable, match="unreachable"):
         rpc.login()
+
+
+def test_an_unreachable_server_never_saw_the_call():
+    rpc = TrytonRpc(SETTINGS.model_copy(update={"timeout": 1.0}))
+    with pytest.raises(ErpUnavailable) as caught:
+        rpc._post("model.account.invoice.post", [[1], {}], auth=None)
+    assert caught.value.answer_lost is False
+
+
+def test_a_server_that_takes_the_call_and_never_answers_lost_the_answer():
+    """A real socket that accepts and reads the request, then stays silent."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
+    port = server.getsockname()[1]
+    rpc = TrytonRpc(SETTINGS.model_copy(update={"url": f"http://127.0.0.1:{port}", "timeout": 0.5}))
+    try:
+        with pytest.raises(ErpUnavailable, match="in time") as caught:
+            rpc._post("model.account.invoice.post", [[1], {}], auth=None)
+        assert caught.value.answer_lost is True
+    finally:
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+def test_rate_limited_logins_say_for_how_long_when_the_erp_says_so():
+    with pytest.raises(ErpAuthError, match="1800 s more") as caught:
+        TrytonRpc(SETTINGS)._result("common.db.login",
+                                    httpx.Response(429, headers={"Retry-After": "1800"}))
+    assert caught.value.locked_for == 1800
+
+
+def test_rate_limited_logins_name_the_window_tryton_counts_over():
+    with pytest.raises(ErpAuthError, match=r"\[session\] timeout") as caught:
+        TrytonRpc(SETTINGS)._result("common.db.login", httpx.Response(429))
+    assert caught.value.locked_for is None

@@ -9,10 +9,10 @@ from clerk.scheduler.calendar import BusinessCalendar, load_calendar
 from clerk.scheduler.triggers import BusinessTrigger
 
 BERLIN = ZoneInfo("Europe/Berlin")
-# 2026-12-24 (Thursday) and 2026-12-25 (Friday) are holidays; 26/27 are a weekend.
-OFFICE = BusinessCalendar(name="office", timezone="Europe/Berlin",
-                          hours=["08:00-12:00", "13:00-17:00"],
-                          holidays=[date(2026, 12, 24), date(2026, 12, 25)])
+# 2026-12-24 (Thursday, the office's own) and 2026-12-25 (Friday, public) are
+# closed; 26/27 are a weekend.
+OFFICE = BusinessCalendar(name="office", timezone="Europe/Berlin", country="DE", subdivision="BE",
+                          hours=["08:00-12:00", "13:00-17:00"], add={"12-24": "Christmas Eve"})
 
 
 def fires(trigger, start, count):
@@ -68,7 +68,7 @@ def test_across_daylight_saving_the_local_hours_hold():
 
 
 def test_a_calendar_that_never_works_gives_no_fire_time():
-    never = BusinessCalendar(working_days=[], name="never")
+    never = BusinessCalendar(working_days=[], name="never", country="DE")
     assert BusinessTrigger(never, every=timedelta(hours=1)).get_next_fire_time(
         None, datetime(2026, 1, 1, tzinfo=UTC)) is None
 
@@ -90,9 +90,11 @@ def test_business_hours_for_review_slas():
 
 def test_overlapping_or_backwards_hours_are_refused():
     with pytest.raises(ValueError, match="overlap"):
-        BusinessCalendar(hours=["08:00-12:00", "11:00-13:00"])
+        BusinessCalendar(hours=["08:00-12:00", "11:00-13:00"], country="DE")
     with pytest.raises(ValueError, match="end before"):
-        BusinessCalendar(hours=["12:00-08:00"])
+        BusinessCalendar(hours=["12:00-08:00"], country="DE")
+    with pytest.raises(ValueError, match="at least one window"):
+        BusinessCalendar(hours=[], country="DE")
 
 
 def test_load_calendar_from_config(tmp_path):
@@ -100,10 +102,10 @@ def test_load_calendar_from_config(tmp_path):
     folder.mkdir(parents=True)
     (folder / "office.toml").write_text(
         'timezone = "Europe/Berlin"\nworking_days = ["mon", "tue"]\n'
-        'hours = ["09:00-17:00"]\nholidays = [2026-12-24]\n')
+        'hours = ["09:00-17:00"]\ncountry = "AT"\n[add]\n2026-12-22 = "Inventory"\n')
     calendar = load_calendar(tmp_path, "office")
-    assert calendar.working_days == ["mon", "tue"] and date(2026, 12, 24) in calendar.holidays
-    (folder / "bad.toml").write_text('working_days = ["someday"]\n')
+    assert calendar.working_days == ["mon", "tue"] and calendar.closed_for(date(2026, 12, 22)) == "Inventory"
+    (folder / "bad.toml").write_text('country = "DE"\nworking_days = ["someday"]\n')
     with pytest.raises(ConfigError, match="working_days"):
         load_calendar(tmp_path, "bad")
     with pytest.raises(ConfigError, match="no business calendar"):

@@ -35,5 +35,5 @@ def test_a_business_schedule_needs_its_calendar(tmp_path):
     assert [(p.key, p.line) for p in problems] == [("schedule.calendar", 4)]
     calendars = tmp_path / "config" / "calendars"
     calendars.mkdir(parents=True)
-    (calendars / "office.toml").write_text('hours = ["08:00-17:00"]\n')
+    (calendars / "office.toml").write_text('hours = ["08:00-17:00"]\ncountry = "DE"\n')
     assert check_bot_schedule(BotDefinition(name="invoices", schedule=GOOD), path, tmp_path) == []

@@ -76,7 +76,7 @@ class MemoryErp:
         self.invoices.setdefault(supplier.id, []).append(OpenInvoice(
             id=new_id, supplier_reference=record.number, number=None, state="draft",
             total=record.totals.gross, currency=record.currency,
-            invoice_date=record.issue_date))
+            invoice_date=record.issue_date, idempotency_key=idempotency_key))
         ref = ErpRef(erp=self.name, model="account.invoice", id=new_id, state="draft",
                      idempotency_key=idempotency_key)
         self.refs[idempotency_key] = ref

@@ -40,3 +40,11 @@ def test_other_supplier_with_same_number_is_no_duplicate(erp, context):
 def test_item_is_not_a_duplicate_of_its_own_erp_record(erp, context):
     ref = erp.create(po_1001_invoice(), "key-self")
     assert duplicate_invoice(po_1001_invoice(), context.for_item(1, erp_id=ref.id)) == []
+
+
+def test_item_that_died_while_posting_is_not_a_duplicate_of_its_own_draft(erp, context):
+    """Not marked posted yet (no erp_id): its own key in the ERP says it is itself."""
+    erp.create(po_1001_invoice(), "key-self")
+    assert duplicate_invoice(po_1001_invoice(), context.for_item(1, idempotency_key="key-self")) == []
+    [finding] = duplicate_invoice(po_1001_invoice(), context.for_item(1, idempotency_key="key-other"))
+    assert finding.code == "duplicate_invoice"

@@ -15,11 +15,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from clerk.erp.base import PurchaseOrder, PurchaseOrderLine
-from clerk.erp.tryton._lookups import TrytonLookups
+from clerk.erp.tryton._lookups import KEY_PREFIX, TrytonLookups
 from clerk.errors import ErpValidationError
 from clerk.models.invoice import DocumentType, Invoice, InvoiceLine
 
-KEY_PREFIX = "clerk:"
 
 # UN/ECE recommendation 20 unit codes -> Tryton's default unit symbols.
 _UNECE_UNITS = {"C62": "u", "H87": "u", "EA": "u", "XPP": "u", "KGM": "kg", "GRM": "g",

@@ -12,6 +12,9 @@ from clerk.erp.base import OpenInvoice, PurchaseOrder, PurchaseOrderLine, Suppli
 from clerk.erp.tryton.rpc import TrytonRpc
 from clerk.errors import ErpValidationError
 
+# How clerk marks its idempotency key in an invoice's description.
+KEY_PREFIX = "clerk:"
+
 OPEN_PURCHASE_STATES = ("confirmed", "processing")
 OPEN_INVOICE_STATES = ("draft", "validated", "posted")
 
@@ -137,11 +140,12 @@ class TrytonLookups:
                            [("party", "=", supplier_id), ("type", "=", "in"),
                             ("state", "in", list(OPEN_INVOICE_STATES))],
                            ["reference", "number", "state", "total_amount", "currency.code",
-                            "invoice_date"], order=[("id", "ASC")])
+                            "invoice_date", "description"], order=[("id", "ASC")])
         return [OpenInvoice(id=row["id"], supplier_reference=row["reference"],
                             number=row["number"], state=row["state"],
                             total=row["total_amount"], currency=row["currency."]["code"],
-                            invoice_date=row["invoice_date"]) for row in rows]
+                            invoice_date=row["invoice_date"],
+                            idempotency_key=_clerk_key(row["description"])) for row in rows]
 
     # -- ids a supplier invoice needs ------------------------------------------
     def company_id(self) -> int:
@@ -222,3 +226,10 @@ class TrytonLookups:
                 return (exact or [rows[0]["id"]])[0]
             raise ErpValidationError(f"unit {symbol} is not known to the ERP", field="unit")
         return self._cached(("unit", symbol), load)
+
+
+def _clerk_key(description: str | None) -> str | None:
+    """The idempotency key clerk wrote into an invoice's description, if any."""
+    if description and description.startswith(KEY_PREFIX):
+        return description.removeprefix(KEY_PREFIX)
+    return None

@@ -145,12 +145,16 @@ class TrytonRpc:
             headers["Authorization"] = auth
         try:
             response = self._client.post(self._endpoint, content=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            # Nothing was sent: the ERP never saw the call.
+            raise ErpUnavailable(f"Tryton unreachable at {self._settings.url}: "
+                                 f"{type(error).__name__}") from None
         except httpx.TimeoutException as error:
             raise ErpUnavailable(f"Tryton did not answer {method} in time: "
-                                 f"{type(error).__name__}") from None
+                                 f"{type(error).__name__}", answer_lost=True) from None
         except httpx.TransportError as error:
-            raise ErpUnavailable(f"Tryton unreachable at {self._settings.url}: "
-                                 f"{type(error).__name__}: {error}") from None
+            raise ErpUnavailable(f"Tryton's answer to {method} was lost: "
+                                 f"{type(error).__name__}: {error}", answer_lost=True) from None
         return self._result(method, response)
 
     def _result(self, method: str, response: httpx.Response) -> Any:
@@ -160,7 +164,7 @@ class TrytonRpc:
         if status == 403:
             raise ErpAuthError(f"Tryton refused access to {method} (HTTP 403)")
         if status == 429:
-            raise ErpAuthError("Tryton is rate-limiting logins (too many failed attempts)")
+            raise _rate_limited(response)
         if status == 404:
             # Tryton answers 404 when it cannot open the database (PostgreSQL down,
             # database being restored): transient as far as clerk can tell.
@@ -179,6 +183,20 @@ class TrytonRpc:
         if "error" in payload and payload["error"] is not None:
             raise _error(method, payload["error"])
         return payload.get("result")
+
+
+def _rate_limited(response: httpx.Response) -> ErpAuthError:
+    """Tryton counts failed logins per user over its ``[session] timeout`` and then
+    refuses even the right password; it names no end, but a proxy may."""
+    retry_after = response.headers.get("Retry-After", "")
+    if retry_after.isdigit():
+        return ErpAuthError(f"Tryton is rate-limiting logins (too many failed attempts): "
+                            f"it refuses logins for {int(retry_after)} s more",
+                            locked_for=float(retry_after))
+    return ErpAuthError("Tryton is rate-limiting logins (too many failed attempts): it refuses "
+                        "logins, even with the right password, until the failed ones are older "
+                        "than its [session] timeout (trytond.conf; 3600 s by default and in an "
+                        "ERP made by `clerk erp bootstrap`)")
 
 
 class _SessionExpired(Exception):

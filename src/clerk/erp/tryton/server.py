@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +63,12 @@ class TrytonServer:
         wait (with a deadline) until it answers."""
         if self._reusable():
             return self
+        if _port_taken(self.host, self.port):
+            # Otherwise the new trytond dies on its bind while the other process
+            # answers in its place, and start() would report success.
+            raise ErpUnavailable(f"cannot start trytond on {self.host}:{self.port}: another "
+                                 f"process holds that port (not the trytond this project "
+                                 f"started); stop it or set another port in [erp.tryton] url")
         env = {**os.environ, "TRYTOND_WEB__LISTEN": f"{self.host}:{self.port}"}
         command = [_trytond_executable(), "-c", str(self.config_file), "-d", self.database]
         with open(self.log_file, "ab") as log:
@@ -149,3 +156,14 @@ def serve(config_file: Path, database: str, port: int = 8000,
     """Start trytond for ``database`` on ``host:port`` (reuse it if it already
     answers) and return the handle; ``.url`` is the server root."""
     return TrytonServer(config_file, database, port, host, start_timeout).start()
+
+
+def _port_taken(host: str, port: int) -> bool:
+    """Whether a listening socket already holds ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False

@@ -40,8 +40,9 @@ def _in_erp(invoice: Invoice, context: ValidationContext) -> list[Finding]:
         return []
     findings = []
     for existing in context.erp.open_invoices(match.supplier.id):
-        if existing.id == context.erp_id:
-            continue                  # this very item, posted earlier (replay)
+        if existing.id == context.erp_id or (
+                context.idempotency_key and existing.idempotency_key == context.idempotency_key):
+            continue                  # this very item's own record (posted earlier, or a draft)
         if _same_number(existing.supplier_reference, invoice.number):
             known_as = existing.number or f"id {existing.id}"
             findings.append(error(
