@@ -6,26 +6,21 @@ hooks inside it:
 - ``drafting``: the worker leases items in ``posting`` whose key is not yet on
   any ERP record (the draft call is due or running);
 - ``posting``: the worker holds the fleet's posting turn (its row in
-  ``posting_turns``; before that table, the lock file in /proc/locks on
-  SQLite, the advisory lock in pg_locks on PostgreSQL): its posting call is
-  running in the ERP;
+  ``posting_turns``): its posting call is running in the ERP;
 - ``acknowledging``: the ERP has posted invoices for items the worker still
   holds in ``posting`` (it is writing their ``posted`` moves).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
 from clerk.project import Project
 from clerk.queue import ItemState
-from clerk.store.schema import work_items
+from clerk.store.schema import posting_turns, work_items
 
 from benchmarks.chaos.erp import ChaosErp
 from benchmarks.chaos.fleet import WorkerProcess
@@ -43,57 +38,18 @@ def held_items(project: Project, worker: WorkerProcess) -> list[tuple[int, str, 
 
 
 class PostingTurn:
-    """Who holds the posting turn right now: a worker's pid, or None."""
+    """Who holds the fleet's posting turn right now: a worker's pid, or None.
+    The turn is a row in the store (``posting_turns``); its holder is
+    ``host:pid:thread`` while a posting call may be running."""
 
-    def __init__(self, project: Project, erp: ChaosErp, fleet_workers):  # noqa: ANN001
+    def __init__(self, project: Project):
         self.project = project
-        self.erp = erp
-        self.fleet_workers = fleet_workers
 
     def holder(self) -> int | None:
-        if self._recorded:
-            return self._recorded_holder()
-        if self.project.store.is_postgresql:
-            return self._advisory_holder()
-        return self._flock_holder()
-
-    @cached_property
-    def _recorded(self) -> bool:
-        """The turn is a row in the store (``posting_turns``, clerk >= 0006), or
-        only a live lock (before): the harness watches either."""
-        return inspect(self.project.store.engine).has_table("posting_turns")
-
-    def _recorded_holder(self) -> int | None:
         with self.project.store.read() as conn:
-            holder = conn.execute(text("SELECT holder FROM posting_turns "
-                                       "WHERE holder IS NOT NULL")).scalar()
-        return int(holder.split(":")[1]) if holder else None   # host:pid:thread
-
-    def _flock_holder(self) -> int | None:
-        locks = list((self.project.settings.var_dir / "locks").glob("posting-*.lock"))
-        inodes = {os.stat(path).st_ino for path in locks}
-        for line in Path("/proc/locks").read_text().splitlines():
-            fields = line.split()
-            if "->" in fields or len(fields) < 6 or fields[1] != "FLOCK":
-                continue   # "->" marks a waiter, not the holder
-            if int(fields[5].rsplit(":", 1)[1]) in inodes:
-                return int(fields[4])
-        return None
-
-    def _advisory_holder(self) -> int | None:
-        from clerk.erp.posting_lock import lock_key
-
-        key = lock_key(f"{self.erp.url}/{self.erp.database}") & (2 ** 64 - 1)
-        with self.project.store.read() as conn:
-            name = conn.execute(text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
-                "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.classid::bigint = :high AND l.objid::bigint = :low"),
-                {"high": key >> 32, "low": key & 0xFFFFFFFF}).scalar()
-        if not name or not name.startswith("chaos-worker-"):
-            return None
-        number = int(name.removeprefix("chaos-worker-"))
-        return next((w.pid for w in self.fleet_workers() if w.number == number), None)
+            holder = conn.execute(select(posting_turns.c.holder)
+                                  .where(posting_turns.c.holder.is_not(None))).scalar()
+        return int(holder.split(":")[1]) if holder else None
 
 
 def in_phase(phase: str, worker: WorkerProcess, project: Project, erp: ChaosErp,
