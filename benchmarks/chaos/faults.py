@@ -39,6 +39,7 @@ class Chaos:
         self.recoveries = Recoveries(project)
         self.counts: Counter[str] = Counter()
         self.phase_not_seen: Counter[str] = Counter()
+        self.erp_down_seconds: list[float] = []       # SIGKILL until answering again
         self._started = time.monotonic()
         self._last_report = self._started
 
@@ -128,7 +129,9 @@ class Chaos:
         self.counts["erp_hang"] += 1
 
     def kill_erp(self) -> None:
+        down = time.monotonic()
         self.erp.kill_and_restart()
+        self.erp_down_seconds.append(round(time.monotonic() - down, 1))
         self.counts["erp_kill"] += 1
 
     def cut_connections(self) -> None:

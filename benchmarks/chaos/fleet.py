@@ -34,11 +34,13 @@ class Tuning:
     batch: int = 25                 # items per lease round and drafts per posting call
     posted_per_fault: int = 25      # faults keep pace with the posting
     erp_timeout: float = 30.0       # seconds per ERP call (the default)
-    # Failed-item retries (default 30 s doubling to an hour): five attempts
-    # still span more than an ERP restart or hang, so outages alone do not
-    # send items to review.
-    backoff_base: float = 5.0
-    backoff_max: float = 30.0
+    # Failed-item retries (default 30 s doubling to an hour) and attempts before
+    # review (default 5): the suite kills and cuts far more often than a real
+    # fleet sees, so an item meets several faults; these keep the retries of
+    # one ERP outage within a run and most items out of review.
+    backoff_base: float = 10.0
+    backoff_max: float = 60.0
+    max_attempts: int = 10
     restart_pause: float = 1.0      # seconds between two worker starts (a crash loop
                                     # while the ERP restarts must not eat the CPU)
 
@@ -51,6 +53,7 @@ database_url = "{store_url}"
 [queue]
 backoff_base_seconds = {tuning.backoff_base}
 backoff_max_seconds = {tuning.backoff_max}
+max_attempts = {tuning.max_attempts}
 [worker]
 lease_batch = {tuning.batch}
 poll_seconds = 0.1

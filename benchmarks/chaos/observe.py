@@ -74,7 +74,8 @@ class Recovery:
     phase: str
     killed_at: float
     items: dict[int, tuple[str, str]]          # id -> (state, lease owner) at the kill
-    recovered_at: float | None = None
+    first_at: float | None = None              # the first of them taken up again
+    recovered_at: float | None = None          # the last of them
 
     @property
     def seconds(self) -> float | None:
@@ -101,7 +102,10 @@ class Recoveries:
                 select(wi.id, wi.state, wi.lease_owner).where(wi.id.in_(ids)))}
         moment = time.monotonic()
         for recovery in list(self.pending):
-            if all(now.get(item) != at_kill for item, at_kill in recovery.items.items()):
+            moved = [now.get(item) != at_kill for item, at_kill in recovery.items.items()]
+            if recovery.first_at is None and any(moved):
+                recovery.first_at = moment
+            if all(moved):
                 recovery.recovered_at = moment
                 self.pending.remove(recovery)
                 self.done.append(recovery)

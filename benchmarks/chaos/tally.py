@@ -65,6 +65,7 @@ def _posted_in_erp(row, records: list) -> bool:  # noqa: ANN001
 
 def recovery_figures(recovered: list[Recovery], pending: list[Recovery]) -> dict:
     seconds = [r.seconds for r in recovered if r.seconds is not None]
+    first = [r.first_at - r.killed_at for r in recovered if r.first_at is not None]
     by_phase: dict[str, list[float]] = {}
     for recovery in recovered:
         by_phase.setdefault(recovery.phase, []).append(round(recovery.seconds, 2))
@@ -72,6 +73,9 @@ def recovery_figures(recovered: list[Recovery], pending: list[Recovery]) -> dict
         "recovery_s_median": round(statistics.median(seconds), 2) if seconds else None,
         "recovery_s_p95": round(percentile(seconds, 0.95), 2) if seconds else None,
         "recovery_s_max": round(max(seconds), 2) if seconds else None,
+        # The first of a killed worker's items taken up again: about the lease's
+        # remaining time; the rest may then wait for a worker with room.
+        "recovery_first_item_s_median": round(statistics.median(first), 2) if first else None,
         "recovery_samples": len(seconds), "recoveries_not_seen": len(pending),
         "recovery_s_by_phase": {phase: sorted(values) for phase, values in by_phase.items()},
     }
