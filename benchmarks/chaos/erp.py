@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import uuid
@@ -20,12 +19,9 @@ from pathlib import Path
 
 import psycopg
 
-from clerk.erp.tryton import bootstrap, serve
+from clerk.erp.tryton import serve
 from tests.fixtures.services import free_port
-from tests.fixtures.tryton import (
-    DATABASE, PG_URL, WORLD, _cached_sqlite_template, _copy_sqlite, _pg_password_file,
-    _pg_template,
-)
+from tests.fixtures.tryton import DATABASE, PG_URL, drop_pg_copy, pg_copy, sqlite_copy
 
 KEY_PREFIX = "clerk:"          # where TrytonConnector writes the idempotency key
 
@@ -61,20 +57,8 @@ class ChaosErp:
         """A copy of the cached, bootstrapped demo world (built once, ~1 min)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         if self.kind == "sqlite":
-            template = _cached_sqlite_template()
-            _copy_sqlite(template / f"{DATABASE}.sqlite", self.directory / f"{DATABASE}.sqlite")
-            for name in ("admin.password", f"{DATABASE}.bootstrapped"):
-                shutil.copy2(template / name, self.directory / name)
-            return bootstrap(self.directory, world=WORLD, database=DATABASE)
-        template = _pg_template(self.directory)
-        with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
-        shutil.copy2(_pg_password_file(template), self.directory / "admin.password")
-        (self.directory / "admin.password").chmod(0o600)
-        shutil.copy2(_pg_password_file(template).with_suffix(".bootstrapped"),
-                     self.directory / f"{self.database}.bootstrapped")
-        return bootstrap(self.directory, world=WORLD, database=self.database,
-                         database_url=PG_URL)
+            return sqlite_copy(self.directory)
+        return pg_copy(self.directory, self.database)
 
     # -- faults ------------------------------------------------------------------
     def _signal(self, sig: int) -> None:
@@ -102,8 +86,7 @@ class ChaosErp:
             self.resume()
         self.server.stop()
         if self.kind == "postgresql":
-            with psycopg.connect(PG_URL + "postgres", autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            drop_pg_copy(self.database)
 
     # -- reading the ERP's own tables ----------------------------------------------
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:

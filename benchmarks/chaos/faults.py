@@ -52,11 +52,16 @@ class Chaos:
         return chosen
 
     def run(self, deadline: float) -> None:
-        """Faults with short pauses between them while machine work is left."""
-        faults = self.faults()
+        """Faults with short pauses between them while machine work is left,
+        drawn from a shuffled deck (each fault as often as its weight), so every
+        kind comes up once per round of the deck."""
+        deck: list[Callable[[], None]] = []
         self.wait_for(lambda: self.project.queue.count(state="posted") > 0, deadline)
         while time.monotonic() < deadline and self.project.queue.machine_work_left():
-            fault = self.rng.choices([f for f, _ in faults], [w for _, w in faults])[0]
+            if not deck:
+                deck = [fault for fault, weight in self.faults() for _ in range(weight)]
+                self.rng.shuffle(deck)
+            fault = deck.pop()
             try:
                 fault()
             except OBSERVATION_ERRORS as error:   # a busy read is no finding; go on
