@@ -34,7 +34,8 @@ def item_figures(project: Project, erp: ChaosErp, item_ids: list[int]) -> dict:
     """Items by end state, and the lost ones: not settled, or marked posted
     without a posted ERP record carrying their key and the id clerk recorded."""
     with project.store.read() as conn:   # a fresh store: every item is the run's
-        rows = conn.execute(select(wi.id, wi.state, wi.idempotency_key, wi.erp_ref)).all()
+        rows = conn.execute(select(wi.id, wi.state, wi.idempotency_key, wi.erp_ref,
+                                   wi.reason_code, wi.last_error, wi.available_at)).all()
     records = erp.records()
     by_key: dict[str, list] = {}
     for record in records:
@@ -52,10 +53,19 @@ def item_figures(project: Project, erp: ChaosErp, item_ids: list[int]) -> dict:
         "unsettled": len(unsettled), "posted_without_erp_record": len(posted_missing),
         "lost": len(unsettled) + len(posted_missing) + len(set(item_ids) - {row.id for row in rows}),
         "lost_item_ids": (unsettled + posted_missing)[:20],
+        "unsettled_why": _why(row for row in rows if row.state not in SETTLED),
         "keys_twice": keys_twice(records), "numbers_twice": numbers_twice(numbers),
         "gaps": gaps(numbers), "erp_records": len(records),
         "erp_drafts_left": sum(1 for record in records if record.state == "draft"),
     }
+
+
+def _why(rows) -> dict[str, int]:  # noqa: ANN001
+    """Unsettled items by state, reason and error: what a failed run needs first."""
+    return dict(Counter(f"{row.state} {row.reason_code or ''}: {(row.last_error or '')[:160]} "
+                        f"(due {row.available_at})" if row.state == ItemState.FAILED.value else
+                        f"{row.state} {row.reason_code or ''}: {(row.last_error or '')[:160]}"
+                        for row in rows).most_common(10))
 
 
 def _posted_in_erp(row, records: list) -> bool:  # noqa: ANN001
