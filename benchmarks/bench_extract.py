@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/bench_extract.py [--count 1000]
 
 Writes (merges into) benchmarks/results/extract.json:
-xml_per_s / xml_bare_per_s (UBL -> Invoice; bare = lxml parse + pydantic
-Invoice from a few XPaths), pdf_per_s / pdf_bare_per_s (one-page text PDFs,
+xml_per_s / xml_bare_per_s (UBL -> Invoice with the EN 16931 rules on, the
+default; bare = lxml parse + pydantic Invoice from a few XPaths),
+xml_rules_off_per_s (the same with ``[validation.en16931] enabled = false``;
+on and off interleaved, median of 3 rounds each), pdf_per_s / pdf_bare_per_s (one-page text PDFs,
 pages/s; clerk = sandboxed child reused + template; bare = pypdfium2 text in
 process).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +25,7 @@ import pypdfium2 as pdfium
 from lxml import etree
 
 from clerk.extract import ExtractionSession, ExtractSettings
+from clerk.extract.en16931 import En16931Settings
 from clerk.models.invoice import Invoice, Party, Totals
 from clerk.testing import demo_invoice, plain_pdf, ubl_xml
 
@@ -68,6 +72,17 @@ def _rate(count: int, work) -> float:
     return round(count / (time.perf_counter() - started), 1)
 
 
+def _xml_rules_on_and_off(count: int, xml_docs: list[bytes], settings: ExtractSettings) -> dict[str, float]:
+    """Interleaved rounds so a busy neighbour on the machine slows both alike."""
+    off = settings.model_copy(update={"en16931": En16931Settings(enabled=False)})
+    rounds: dict[str, list[float]] = {"xml_per_s": [], "xml_rules_off_per_s": []}
+    with ExtractionSession(settings) as rules_on, ExtractionSession(off) as rules_off:
+        for _ in range(3):
+            for name, session in (("xml_per_s", rules_on), ("xml_rules_off_per_s", rules_off)):
+                rounds[name].append(_rate(count, lambda s=session: [s.extract(doc) for doc in xml_docs]))
+    return {name: statistics.median(values) for name, values in rounds.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000)
@@ -79,7 +94,7 @@ def main() -> None:
     with ExtractionSession(settings) as session:
         session.extract(pdf_docs[0])  # start the sandbox child outside the clock
         figures = {
-            "xml_per_s": _rate(count, lambda: [session.extract(doc) for doc in xml_docs]),
+            **_xml_rules_on_and_off(count, xml_docs, settings),
             "xml_bare_per_s": _rate(count, lambda: [_bare_ubl(doc) for doc in xml_docs]),
             "pdf_per_s": _rate(count, lambda: [session.extract(doc) for doc in pdf_docs]),
             "pdf_bare_per_s": _rate(count, lambda: [_bare_pdf(doc) for doc in pdf_docs]),

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from clerk.config import config_error_from
 from clerk.erp.connect import ErpSettings, with_bot_overrides
 from clerk.errors import ConfigError
+from clerk.sources.settings import CollectSettings
 
 BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 
@@ -33,6 +34,7 @@ class BotDefinition(BaseModel):
     validation: dict[str, Any] = Field(default_factory=dict)
     approval: dict[str, Any] = Field(default_factory=dict)
     concurrency: int = Field(1, ge=1)
+    collect: CollectSettings = Field(default_factory=CollectSettings)   # kinds of attachment taken
 
 
 def load_bot(path: Path) -> BotDefinition:

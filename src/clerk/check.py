@@ -35,6 +35,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
     if settings is not None:
         problems.extend(_source_problems(settings))
         problems.extend(_secret_problems(settings))
+        problems.extend(_web_problems(settings))
     bot_robots: list[Path] = []
     for path in sorted((project_dir / "bots").glob("*.toml")):
         try:
@@ -46,7 +47,7 @@ def check_project(project_dir: Path, config_file: Path | None = None) -> list[Pr
         from clerk.scheduler.check import check_bot_schedule  # the scheduler imports check
 
         problems.extend(check_bot_schedule(bot, path, project_dir))
-        problems.extend(_review_problems(bot, project_dir))
+        problems.extend(_bot_section_problems(bot, path, project_dir))
         if bot.robot:
             bot_robots.append(project_dir / bot.robot)
     robots = set(sorted((project_dir / "robots").glob("*.robot"))) | {
@@ -65,12 +66,29 @@ def _source_problems(settings: Settings) -> list[Problem]:
             for exc in check_sources(open_project(settings))]
 
 
-def _review_problems(bot, project_dir: Path) -> list[Problem]:  # noqa: ANN001
-    """The bot's [review] exactly as the web app and the escalation pass load it."""
-    from clerk.review.settings import load_review_settings
+def _bot_section_problems(bot, path: Path, project_dir: Path) -> list[Problem]:  # noqa: ANN001
+    """The bot's [review], [approval] and [validation] tables, each loaded by the
+    very function the web app, the escalation pass and the worker load it with."""
+    from clerk.review.settings import approval_policy, load_review_settings
+    from clerk.validation.settings import bot_validation_settings
+
+    loaders = [lambda: load_review_settings(bot, project_dir), lambda: approval_policy(bot),
+               lambda: bot_validation_settings(bot.validation, str(path))]
+    problems: list[Problem] = []
+    for load in loaders:
+        try:
+            load()
+        except ConfigError as exc:
+            problems.extend(_problems_of(exc))
+    return problems
+
+
+def _web_problems(settings: Settings) -> list[Problem]:
+    """``[web]`` as `clerk serve` loads it."""
+    from clerk.review.settings import web_settings
 
     try:
-        load_review_settings(bot, project_dir)
+        web_settings(settings.web)
     except ConfigError as exc:
         return _problems_of(exc)
     return []

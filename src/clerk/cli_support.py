@@ -15,15 +15,22 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from clerk.config import load_settings
+from typing import TYPE_CHECKING
+
 from clerk.errors import ClerkError, ConfigError
-from clerk.project import Project, open_project
+
+if TYPE_CHECKING:
+    from clerk.project import Project
 
 err_console = Console(stderr=True)
 
 
 @contextmanager
 def open_from(project_dir: Path, config_file: Path | None) -> Iterator[Project]:
+    # Imported here: the store and settings are heavy, and `clerk extract` needs neither.
+    from clerk.config import load_settings
+    from clerk.project import open_project
+
     project = open_project(load_settings(project_dir, config_file))
     try:
         yield project

@@ -30,6 +30,7 @@ def run_demo(project: Project, console: Console) -> None:
 def _print_summary(console: Console, summary: dict) -> None:
     console.rule(f"[bold]{summary['bot']}[/bold]")
     console.print(f"documents collected: {summary['collected']}   "
+                  f"refused at intake: {summary['refused_at_intake']}   "
                   f"duplicates received again: {summary['duplicates']}")
     if summary["posted"]:
         table = Table("item", "supplier", "invoice", "ERP number", title="posted to the ERP")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from clerk.models.document import Document, Quarantined
 from clerk.queue import ItemState, Priority, WorkQueue
@@ -23,20 +24,27 @@ class IntakeSummary:
     item_ids: list[int] = field(default_factory=list)
 
 
-def document_payload(document: Document | Quarantined) -> dict:
+def document_payload(document: Document | Quarantined, project_dir: Path | None = None) -> dict:
+    """The queue's copy of a document's facts. Its saved file is recorded relative
+    to ``project_dir`` when it lies inside, so a moved project keeps its documents."""
     payload = document.model_dump(mode="json")
     payload["document_kind"] = "quarantined" if isinstance(document, Quarantined) else "document"
+    if project_dir is not None and document.path is not None:
+        saved = Path(document.path).resolve()
+        if saved.is_relative_to(project_dir.resolve()):
+            payload["path"] = saved.relative_to(project_dir.resolve()).as_posix()
     return payload
 
 
 def collect(source: Source, queue: WorkQueue, bot: str, *, since: datetime | None = None,
             priority: Priority = Priority.NORMAL, deadline: datetime | None = None,
-            acknowledge_every: int = 50) -> IntakeSummary:
-    """Collect everything new from ``source`` into ``bot``'s queue."""
+            acknowledge_every: int = 50, project_dir: Path | None = None) -> IntakeSummary:
+    """Collect everything new from ``source`` into ``bot``'s queue (document paths
+    recorded relative to ``project_dir``)."""
     summary = IntakeSummary()
     pending: list[str] = []
     for document in source.collect(since):
-        _enqueue(queue, bot, document, priority, deadline, summary)
+        _enqueue(queue, bot, document, priority, deadline, summary, project_dir)
         pending.append(document.key)
         if len(pending) >= acknowledge_every:
             source.acknowledge(pending)
@@ -47,9 +55,9 @@ def collect(source: Source, queue: WorkQueue, bot: str, *, since: datetime | Non
 
 
 def _enqueue(queue: WorkQueue, bot: str, document: Document | Quarantined, priority: Priority,
-             deadline: datetime | None, summary: IntakeSummary) -> None:
+             deadline: datetime | None, summary: IntakeSummary, project_dir: Path | None) -> None:
     refused = isinstance(document, Quarantined)
-    result = queue.enqueue(bot, document.key, document_payload(document), priority=priority,
+    result = queue.enqueue(bot, document.key, document_payload(document, project_dir), priority=priority,
                            deadline=deadline, actor=f"source:{document.source}",
                            state=ItemState.QUARANTINED if refused else ItemState.COLLECTED,
                            reason_code=document.reason if refused else None)

@@ -49,8 +49,7 @@ class BotPipeline:
     # -- shared, built on first use ------------------------------------------------
     @cached_property
     def erp_settings(self) -> ErpSettings:
-        return with_bot_overrides(self.project.settings.erp, self.bot.erp,
-                                  self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml")
+        return with_bot_overrides(self.project.settings.erp, self.bot.erp, self.bot_file)
 
     @cached_property
     def connector(self) -> ErpConnector:
@@ -68,7 +67,19 @@ class BotPipeline:
         from clerk.extract import ExtractSettings
 
         templates = self.project.settings.project_dir / "config" / "templates"
-        return ExtractSettings(templates_dir=templates if templates.is_dir() else None)
+        return ExtractSettings(templates_dir=templates if templates.is_dir() else None,
+                               en16931=self.validation_settings.en16931)
+
+    @cached_property
+    def validation_settings(self):  # noqa: ANN201 - ValidationSettings
+        """The bot's [validation] table, typed (a bad key names the bot file)."""
+        from clerk.validation.settings import bot_validation_settings
+
+        return bot_validation_settings(self.bot.validation, str(self.bot_file))
+
+    @property
+    def bot_file(self) -> Path:
+        return self.project.settings.project_dir / "bots" / f"{self.bot.name}.toml"
 
     @cached_property
     def extraction(self):  # noqa: ANN201 - ExtractionSession, imported lazily (child process)
@@ -128,6 +139,8 @@ class BotPipeline:
     def extract(self, queue: WorkQueue, lease: Lease) -> Lease:
         row = queue.get(lease.item_id)
         path = Path(row["payload"]["path"])
+        if not path.is_absolute():      # recorded relative to the project (intake)
+            path = self.project.settings.project_dir / path
         extraction = self.extraction.extract(path)
         record_type = _record_type_name(extraction.record)
         record = {"record_type": record_type, **extraction.record.model_dump(mode="json")}
@@ -141,12 +154,12 @@ class BotPipeline:
                                    "low_confidence": _low_confidence(extraction.confidence)})
 
     def _extraction_findings(self, extraction) -> list[dict[str, Any]]:  # noqa: ANN001
-        """Fields read from a scan with low confidence: shown to the reviewer, and
-        the record goes to review when such a field is one that must be right."""
+        """Fields read from a scan with low confidence, and what an e-invoice breaks of
+        EN 16931: shown to the reviewer; an error sends the record to review."""
         from clerk.extract.ocr import ocr_findings
 
         return [finding.model_dump(mode="json")
-                for finding in ocr_findings(extraction, self.extract_settings.ocr)]
+                for finding in (*ocr_findings(extraction, self.extract_settings.ocr), *extraction.findings)]
 
     def validate(self, queue: WorkQueue, lease: Lease) -> Lease:
         from clerk.pipeline_validation import validate_item
@@ -273,8 +286,9 @@ def collect_for_bot(project: Project, bot: BotDefinition, run_id: str,
     results: dict[str, Any] = {}
     for name in sources or bot.sources:
         try:
-            source = build_source(project, name, documents_dir)
-            results[name] = collect(source, project.queue, bot.name)
+            source = build_source(project, name, documents_dir, bot.collect)
+            results[name] = collect(source, project.queue, bot.name,
+                                    project_dir=project.settings.project_dir)
         except Exception as exc:  # noqa: BLE001 - reported per source; the run goes on
             log.error("source %s failed: %s", name, exc)
             results[name] = exc

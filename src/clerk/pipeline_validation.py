@@ -37,12 +37,12 @@ def queue_duplicates_for(queue: WorkQueue):  # noqa: ANN201 - QueueDuplicates
 
 
 def build_validation(pipeline: BotPipeline) -> tuple[Any, Any]:
-    from clerk.validation import ValidationContext, ValidationEngine, ValidationSettings, builtin_rules, load_rules
+    from clerk.validation import ValidationContext, ValidationEngine, builtin_rules, load_rules
 
     builtin = builtin_rules()
     keywords = pipeline.project.settings.project_dir / "keywords"
     user_rules = load_rules(keywords, reserved={spec.name for spec in builtin}) if keywords.is_dir() else []
-    settings = ValidationSettings(**pipeline.bot.validation)
+    settings = pipeline.validation_settings
     context = ValidationContext.for_run(settings, connector=pipeline.connector,
                                         queue_duplicates=queue_duplicates_for(pipeline.project.queue))
     return ValidationEngine(builtin + list(user_rules)), context
@@ -77,8 +77,8 @@ def validate_item(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Leas
 
 
 def _kept_findings(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Findings of earlier steps (OCR confidence) are not the rules' to drop."""
-    return [f for f in (row["findings"] or []) if str(f.get("rule") or "").startswith("ocr")]
+    """Findings of earlier steps (OCR confidence, EN 16931 on the document) are not the rules' to drop."""
+    return [f for f in (row["findings"] or []) if str(f.get("rule") or "").startswith(("ocr", "en16931"))]
 
 
 def approval_route(pipeline: BotPipeline, queue: WorkQueue, lease: Lease) -> Lease:

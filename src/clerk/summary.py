@@ -14,6 +14,8 @@ wi = work_items.c
 
 
 def bot_summary(project: Project, bot: str) -> dict[str, Any]:
+    """The bot's live items (every run so far): documents collected, parts refused
+    at intake, duplicates received again, and where each item stands now."""
     with project.store.read() as conn:
         rows = conn.execute(select(wi.id, wi.state, wi.record, wi.erp_ref, wi.reason_code,
                                    wi.findings, wi.last_error, wi.payload)
@@ -21,7 +23,12 @@ def bot_summary(project: Project, bot: str) -> dict[str, Any]:
                             .order_by(wi.id)).all()
         duplicates = conn.scalar(select(func.coalesce(func.sum(wi.duplicates), 0))
                                  .where(wi.bot == bot)) or 0
-    summary: dict[str, Any] = {"bot": bot, "collected": len(rows), "duplicates": int(duplicates),
+    # Counted as a run counts them (intake.IntakeSummary): a refused part is an item
+    # but not a collected document. Counting every item as "collected" made this
+    # summary disagree with the count `clerk run` prints.
+    refused = sum(1 for row in rows if (row.payload or {}).get("document_kind") == "quarantined")
+    summary: dict[str, Any] = {"bot": bot, "collected": len(rows) - refused, "refused_at_intake": refused,
+                               "duplicates": int(duplicates),
                                "posted": [], "review": [], "quarantined": [], "other": {}}
     for row in rows:
         state = ItemState(row.state)

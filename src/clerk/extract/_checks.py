@@ -11,6 +11,7 @@ from decimal import Decimal
 from clerk.models.invoice import Invoice
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0")
 
 
 def _close(left: Decimal | None, right: Decimal | None, tolerance: Decimal = CENT) -> bool:
@@ -28,8 +29,9 @@ def invoice_confidence(invoice: Invoice, base: float) -> dict[str, float]:
                                                        else line_sum),
         "totals.net": totals.line_net is None
         or _close(totals.line_net - totals.allowances + totals.charges, totals.net),
-        "totals.tax": not invoice.tax_breakdown or _close(tax_sum, totals.tax),
-        "totals.gross": _close(totals.net + totals.tax, totals.gross),
+        # A tax total the invoice does not state is not read (confidence 0 below), not 0
+        "totals.tax": totals.tax is not None and (not invoice.tax_breakdown or _close(tax_sum, totals.tax)),
+        "totals.gross": _close(totals.net + (totals.tax if totals.tax is not None else ZERO), totals.gross),
         "totals.payable": _close(totals.gross - totals.prepaid + totals.rounding, totals.payable),
     }
     confidence = {
@@ -40,7 +42,10 @@ def invoice_confidence(invoice: Invoice, base: float) -> dict[str, float]:
         "lines": base if invoice.lines else 0.0,
     }
     confidence.update({name: base if ok else low for name, ok in checks.items()})
+    if totals.tax is None:
+        confidence["totals.tax"] = 0.0
     for index, line in enumerate(invoice.lines):
-        ok = _close(line.quantity * line.unit_price, line.net_amount, Decimal("0.05"))
+        # BT-131 = quantity x net price - line allowances (BG-27) + line charges (BG-28)
+        ok = _close(line.quantity * line.unit_price + line.adjustments, line.net_amount, Decimal("0.05"))
         confidence[f"lines.{index}.net_amount"] = base if ok else low
     return confidence

@@ -7,7 +7,9 @@ nothing here runs in the caller's process by accident.
 from __future__ import annotations
 
 import base64
+import io
 import json
+import re
 import resource
 import struct
 import sys
@@ -16,6 +18,8 @@ from typing import Any, BinaryIO
 # Names under which e-invoice XML travels inside a PDF (Factur-X, ZUGFeRD 1/2, XRechnung).
 INVOICE_ATTACHMENTS = {"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml", "zugferd_invoice.xml"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_XML_ATTACHMENTS = 8
+_DOCUMENT_FILE_NAME = re.compile(rb"DocumentFileName(?:>|=\")\s*([^<\"]{1,200})")
 MAX_TEXT_PER_PAGE = 200_000
 
 
@@ -34,17 +38,48 @@ def read_pdf(data: bytes, max_pages: int) -> dict[str, Any]:
             textpage.close()
             images.append(_image_count(page))   # OCR plug-in: a page without text but with an image is a scan
             page.close()
-        attachments = {}
-        for index in range(document.count_attachments()):
-            attachment = document.get_attachment(index)
-            name = attachment.get_name()
-            if name.lower() in INVOICE_ATTACHMENTS:
-                payload = bytes(attachment.get_data())
-                if len(payload) <= MAX_ATTACHMENT_BYTES:
-                    attachments[name] = payload
-        return {"page_count": page_count, "pages": pages, "images": images, "attachments": attachments}
+        attachments = _xml_attachments(document)
+        declared = _declared(data) if len(attachments) > 1 else {}
+        return {"page_count": page_count, "pages": pages, "images": images, "attachments": attachments,
+                "declared": declared}
     finally:
         document.close()
+
+
+def _xml_attachments(document: Any) -> dict[str, bytes]:
+    """The invoice-named attachments and any other XML ones (a PDF may carry two)."""
+    attachments = {}
+    for index in range(document.count_attachments()):
+        attachment = document.get_attachment(index)
+        name = attachment.get_name()
+        if name.lower() in INVOICE_ATTACHMENTS or name.lower().endswith(".xml"):
+            payload = bytes(attachment.get_data())
+            if len(payload) <= MAX_ATTACHMENT_BYTES and len(attachments) < MAX_XML_ATTACHMENTS:
+                attachments[name] = payload
+    return attachments
+
+
+def _declared(data: bytes) -> dict[str, Any]:
+    """What the PDF says its invoice is: each file's AFRelationship (PDF/A-3) and the
+    file name of the XMP Factur-X/ZUGFeRD extension (``fx:``/``zf:DocumentFileName``).
+    Read only when there is a choice to make; an unreadable catalog declares nothing."""
+    from pypdf import PdfReader
+
+    try:
+        catalog = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        relationships = {}
+        for spec in catalog.get("/AF") or []:
+            spec = spec.get_object()
+            name = str(spec.get("/UF") or spec.get("/F") or "")
+            if name:
+                relationships[name] = str(spec.get("/AFRelationship") or "").lstrip("/")
+        metadata = catalog.get("/Metadata")
+        xmp = metadata.get_object().get_data() if metadata is not None else b""
+    except Exception:  # noqa: BLE001  a broken catalog declares nothing; the names still decide
+        return {}
+    found = _DOCUMENT_FILE_NAME.search(xmp)
+    return {"relationships": relationships,
+            "document_file_name": found.group(1).decode("utf-8", "replace").strip() if found else None}
 
 
 def _image_count(page: Any, limit: int = 50) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clerk.models.finding import Finding
 from clerk.models.invoice import Invoice
 from clerk.models.order import OrderConfirmation
 
@@ -23,6 +24,9 @@ class Extraction(BaseModel):
 
     ``confidence`` is keyed by dotted model names (``totals.payable``,
     ``seller.tax_id``); a field absent from it was not read at all.
+    ``findings`` are what the document itself breaks (EN 16931 business
+    rules, for e-invoices), each with the rule id as its code and the element
+    path as its field.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -31,6 +35,7 @@ class Extraction(BaseModel):
     extractor: str
     template: str | None = None
     confidence: dict[str, float] = Field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""UN/CEFACT CII CrossIndustryInvoice (Factur-X, ZUGFeRD 2.x, XRechnung CII)."""
+"""UN/CEFACT CII: CrossIndustryInvoice (Factur-X, ZUGFeRD 2.x, XRechnung CII)
+and ZUGFeRD 1.0's CrossIndustryDocument, read through one set of dialect paths."""
 
 from __future__ import annotations
 
@@ -7,135 +8,179 @@ from decimal import Decimal
 from lxml import etree
 
 from clerk.errors import ExtractionError
-from clerk.extract._checks import invoice_confidence
+from clerk.extract._cii_dialects import D16B, DIALECTS, CiiDialect
+from clerk.extract._codes import CREDIT_NOTE_CODES
 from clerk.extract._xml import XmlReader, parse_date_102
 from clerk.extract.base import Content, Extraction
-from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party, TaxSubtotal, Totals
+from clerk.extract.en16931 import En16931Settings, checked_extraction
+from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, LineAllowanceCharge, Party, TaxSubtotal, Totals
 
-RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
-ROOT = f"{{{RSM}}}CrossIndustryInvoice"
-NS = {
-    "rsm": RSM,
-    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-}
-CREDIT_CODES = {"381", "396", "532"}
+RSM = D16B.namespaces["rsm"]
+ROOT = D16B.root
+ROOTS = frozenset(DIALECTS)
+NS = D16B.namespaces
+CREDIT_CODES = CREDIT_NOTE_CODES
 ZERO = Decimal("0")
-_read = XmlReader(NS)
-TRANSACTION = "rsm:SupplyChainTradeTransaction"
-AGREEMENT = f"{TRANSACTION}/ram:ApplicableHeaderTradeAgreement"
-SETTLEMENT = f"{TRANSACTION}/ram:ApplicableHeaderTradeSettlement"
+_READERS = {dialect.root: XmlReader(dialect.namespaces) for dialect in DIALECTS.values()}
+DATE = "udt:DateTimeString"
 
 
-def _party(node: etree._Element | None) -> Party | None:
-    if node is None:
-        return None
-    name = _read.text(node, "ram:Name")
-    if name is None:
-        raise ExtractionError("missing_field", "trade party has no name")
-    return Party(
-        name=name,
-        tax_id=_read.text(node, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
-        company_id=_read.text(node, "ram:SpecifiedLegalOrganization/ram:ID"),
-        country=_read.text(node, "ram:PostalTradeAddress/ram:CountryID"),
-    )
+class _CiiReader:
+    """One document of one dialect: ``self.read`` is the dialect's XPath reader."""
 
+    def __init__(self, dialect: CiiDialect):
+        self.d = dialect
+        self.read = _READERS[dialect.root]
 
-def _line(node: etree._Element) -> InvoiceLine:
-    line_id = _read.required(node, "ram:AssociatedDocumentLineDocument/ram:LineID", "line id")
-    what = f"line {line_id}"
-    price_path = "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice"
-    price = _read.decimal(node, f"{price_path}/ram:ChargeAmount", f"{what} price", ZERO)
-    basis = _read.decimal(node, f"{price_path}/ram:BasisQuantity", f"{what} basis quantity")
-    if basis:  # BT-149: the price is per this many units
-        price = price / basis
-    quantity_path = "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity"
-    tax_path = "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax"
-    return InvoiceLine(
-        id=line_id,
-        description=_read.text(node, "ram:SpecifiedTradeProduct/ram:Name") or "",
-        quantity=_read.decimal(node, quantity_path, f"{what} quantity", ZERO),
-        unit=_read.text(node, f"{quantity_path}/@unitCode"),
-        unit_price=price,
-        net_amount=_read.decimal(node, "ram:SpecifiedLineTradeSettlement/"
-                                 "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
-                                 f"{what} net amount", ZERO),
-        tax_category=_read.text(node, f"{tax_path}/ram:CategoryCode"),
-        tax_rate=_read.decimal(node, f"{tax_path}/ram:RateApplicablePercent", f"{what} tax rate"),
-        order_line_ref=_read.text(node, "ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID"),
-        product_code=_read.text(node, "ram:SpecifiedTradeProduct/ram:SellerAssignedID"),
-    )
+    def party(self, node: etree._Element | None) -> Party | None:
+        if node is None:
+            return None
+        name = self.read.text(node, "ram:Name")
+        if name is None:
+            raise ExtractionError("missing_field", "trade party has no name")
+        return Party(
+            name=name,
+            tax_id=self.read.text(node, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']"),
+            tax_registration_id=self.read.text(node, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']"),
+            company_id=self.read.text(node, "ram:SpecifiedLegalOrganization/ram:ID"),
+            country=self.read.text(node, "ram:PostalTradeAddress/ram:CountryID"),
+        )
 
+    def allowance_charge(self, node: etree._Element, what: str) -> LineAllowanceCharge:
+        read = self.read
+        return LineAllowanceCharge(
+            charge=read.text(node, "ram:ChargeIndicator/udt:Indicator") == "true",
+            amount=read.decimal(node, "ram:ActualAmount", f"{what} amount", ZERO),
+            base_amount=read.decimal(node, "ram:BasisAmount", f"{what} base amount"),
+            percent=read.decimal(node, "ram:CalculationPercent", f"{what} percent"),
+            reason=read.text(node, "ram:Reason"),
+            reason_code=read.text(node, "ram:ReasonCode"),
+        )
 
-def _totals(root: etree._Element, currency: str) -> Totals:
-    found = _read.nodes(root, f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation")
-    if not found:
-        raise ExtractionError("missing_field", "SpecifiedTradeSettlementHeaderMonetarySummation is missing")
-    node = found[0]
+    def line(self, node: etree._Element, children: dict[str, list[etree._Element]]) -> InvoiceLine:
+        read, d = self.read, self.d
+        line_id = read.required(node, "ram:AssociatedDocumentLineDocument/ram:LineID", "line id")
+        what = f"line {line_id}"
+        price_path = f"{d.line_agreement}/ram:NetPriceProductTradePrice"
+        price = read.decimal(node, f"{price_path}/ram:ChargeAmount", f"{what} price", ZERO)
+        basis = read.decimal(node, f"{price_path}/ram:BasisQuantity", f"{what} basis quantity")
+        if basis:  # BT-149: the price is per this many units
+            price = price / basis
+        quantity_path = f"{d.line_delivery}/ram:BilledQuantity"
+        tax_path = f"{d.line_settlement}/ram:ApplicableTradeTax"
+        adjustments = [self.allowance_charge(part, f"{what} allowance/charge")
+                       for part in read.nodes(node, f"{d.line_settlement}/ram:SpecifiedTradeAllowanceCharge")]
+        return InvoiceLine(
+            id=line_id,
+            description=read.text(node, "ram:SpecifiedTradeProduct/ram:Name") or "",
+            quantity=read.decimal(node, quantity_path, f"{what} quantity", ZERO),
+            unit=read.text(node, f"{quantity_path}/@unitCode"),
+            unit_price=price,
+            net_amount=read.decimal(node, f"{d.line_settlement}/{d.line_summation}/ram:LineTotalAmount",
+                                    f"{what} net amount", ZERO),
+            tax_category=read.text(node, f"{tax_path}/ram:CategoryCode"),
+            tax_rate=read.decimal(node, f"{tax_path}/{d.rate}", f"{what} tax rate"),
+            order_line_ref=read.text(node, f"{d.line_agreement}/ram:BuyerOrderReferencedDocument/ram:LineID"),
+            product_code=read.text(node, "ram:SpecifiedTradeProduct/ram:SellerAssignedID"),
+            allowances=tuple(part for part in adjustments if not part.charge),
+            charges=tuple(part for part in adjustments if part.charge),
+            sub_lines=tuple(self.line(child, children) for child in children.get(line_id, ())),
+        )
 
-    def amount(tag: str, default: Decimal | None = ZERO) -> Decimal | None:
-        return _read.decimal(node, f"ram:{tag}", tag, default)
+    def lines(self, root: etree._Element) -> tuple[InvoiceLine, ...]:
+        """Top-level lines; XRechnung sub-lines (ParentLineID) nested under their parent."""
+        top: list[etree._Element] = []
+        children: dict[str, list[etree._Element]] = {}
+        for node in self.read.nodes(root, self.d.line_item):
+            parent = self.read.text(node, "ram:AssociatedDocumentLineDocument/ram:ParentLineID")
+            (children.setdefault(parent, []) if parent else top).append(node)
+        return tuple(self.line(node, children) for node in top)
 
-    # TaxTotalAmount may appear twice (document and tax currency, BT-110/BT-111).
-    # Chosen in Python, not by putting the (untrusted) currency into an XPath.
-    tax_nodes = [n for n in _read.nodes(node, "ram:TaxTotalAmount") if n.get("currencyID") in (None, currency)]
-    tax = _read.decimal(tax_nodes[0], "self::*", "TaxTotalAmount", None) if tax_nodes else None
-    return Totals(
-        line_net=amount("LineTotalAmount", None), charges=amount("ChargeTotalAmount"),
-        allowances=amount("AllowanceTotalAmount"), net=amount("TaxBasisTotalAmount"),
-        tax=tax if tax is not None else amount("TaxTotalAmount"), gross=amount("GrandTotalAmount"),
-        prepaid=amount("TotalPrepaidAmount"), rounding=amount("RoundingAmount"),
-        payable=amount("DuePayableAmount"),
-    )
+    def totals(self, root: etree._Element, currency: str) -> Totals:
+        found = self.read.nodes(root, f"{self.d.settlement}/{self.d.summation}")
+        if not found:
+            raise ExtractionError("missing_field", f"{self.d.summation} is missing")
+        node = found[0]
+
+        def amount(tag: str, default: Decimal | None = ZERO) -> Decimal | None:
+            return self.read.decimal(node, f"ram:{tag}", tag, default)
+
+        def required(tag: str) -> Decimal:
+            # BT-109, BT-112, BT-115 are mandatory (BR-13 .. BR-15): absent is not 0
+            if self.read.text(node, f"ram:{tag}") is None:
+                raise ExtractionError("missing_field", f"{tag} is missing")
+            return amount(tag)
+
+        # TaxTotalAmount may appear twice (document and tax currency, BT-110/BT-111);
+        # absent, the tax is not stated (None), which is not the same as 0.
+        # Chosen in Python, not by putting the (untrusted) currency into an XPath.
+        tax_nodes = [n for n in self.read.nodes(node, "ram:TaxTotalAmount") if n.get("currencyID") in (None, currency)]
+        tax = self.read.decimal(tax_nodes[0], "self::*", "TaxTotalAmount", None) if tax_nodes else None
+        return Totals(
+            line_net=amount("LineTotalAmount", None), charges=amount("ChargeTotalAmount"),
+            allowances=amount("AllowanceTotalAmount"), net=required("TaxBasisTotalAmount"),
+            tax=tax, gross=required("GrandTotalAmount"), prepaid=amount("TotalPrepaidAmount"),
+            rounding=amount("RoundingAmount"), payable=required("DuePayableAmount"),
+        )
+
+    def tax_breakdown(self, root: etree._Element) -> tuple[TaxSubtotal, ...]:
+        read = self.read
+        return tuple(
+            TaxSubtotal(
+                category=read.text(tax, "ram:CategoryCode") or "S",
+                rate=read.decimal(tax, self.d.rate, "tax rate"),
+                taxable_amount=read.decimal(tax, "ram:BasisAmount", "tax basis", ZERO),
+                tax_amount=read.decimal(tax, "ram:CalculatedAmount", "tax amount", ZERO),
+            )
+            for tax in read.nodes(root, f"{self.d.settlement}/ram:ApplicableTradeTax")
+        )
+
+    def invoice(self, root: etree._Element) -> Invoice:
+        read, d = self.read, self.d
+        currency = read.required(root, f"{d.settlement}/ram:InvoiceCurrencyCode", "currency")
+        seller = self.party(next(iter(read.nodes(root, f"{d.agreement}/ram:SellerTradeParty")), None))
+        if seller is None:
+            raise ExtractionError("missing_field", "SellerTradeParty is missing")
+        iban = read.text(root, f"{d.settlement}/ram:SpecifiedTradeSettlementPaymentMeans/"
+                               "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
+        type_code = read.text(root, f"{d.document}/ram:TypeCode")
+        return Invoice(
+            number=read.required(root, f"{d.document}/ram:ID", "invoice number"),
+            type=DocumentType.CREDIT_NOTE if type_code in CREDIT_CODES else DocumentType.INVOICE,
+            issue_date=parse_date_102(read.required(root, f"{d.document}/ram:IssueDateTime/{DATE}", "issue date"),
+                                      "issue date"),
+            due_date=parse_date_102(read.text(root, f"{d.settlement}/ram:SpecifiedTradePaymentTerms/"
+                                                    f"ram:DueDateDateTime/{DATE}"), "due date"),
+            currency=currency,
+            seller=seller.model_copy(update={"iban": iban.replace(" ", "").upper() if iban else None}),
+            buyer=self.party(next(iter(read.nodes(root, f"{d.agreement}/ram:BuyerTradeParty")), None)),
+            buyer_reference=read.text(root, f"{d.agreement}/ram:BuyerReference"),
+            order_reference=read.text(root, f"{d.agreement}/ram:BuyerOrderReferencedDocument/{d.order_id}"),
+            lines=self.lines(root),
+            tax_breakdown=self.tax_breakdown(root),
+            totals=self.totals(root, currency),
+            note=read.text(root, f"{d.document}/ram:IncludedNote/ram:Content"),
+        )
 
 
 def read_cii(root: etree._Element) -> Invoice:
-    """The Invoice in a parsed CII CrossIndustryInvoice root."""
-    if root.tag != ROOT:
+    """The Invoice in a parsed CII CrossIndustryInvoice or ZUGFeRD 1.0 CrossIndustryDocument root."""
+    dialect = DIALECTS.get(root.tag)
+    if dialect is None:
         raise ExtractionError("unsupported_xml", f"not a CII invoice: {root.tag[:120]}")
-    currency = _read.required(root, f"{SETTLEMENT}/ram:InvoiceCurrencyCode", "currency")
-    seller = _party(next(iter(_read.nodes(root, f"{AGREEMENT}/ram:SellerTradeParty")), None))
-    if seller is None:
-        raise ExtractionError("missing_field", "SellerTradeParty is missing")
-    iban = _read.text(root, f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans/"
-                            "ram:PayeePartyCreditorFinancialAccount/ram:IBANID")
-    type_code = _read.text(root, "rsm:ExchangedDocument/ram:TypeCode")
-    date_path = "udt:DateTimeString"
-    return Invoice(
-        number=_read.required(root, "rsm:ExchangedDocument/ram:ID", "invoice number"),
-        type=DocumentType.CREDIT_NOTE if type_code in CREDIT_CODES else DocumentType.INVOICE,
-        issue_date=parse_date_102(_read.required(root, f"rsm:ExchangedDocument/ram:IssueDateTime/{date_path}",
-                                                 "issue date"), "issue date"),
-        due_date=parse_date_102(_read.text(root, f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/"
-                                                 f"ram:DueDateDateTime/{date_path}"), "due date"),
-        currency=currency,
-        seller=seller.model_copy(update={"iban": iban.replace(" ", "").upper() if iban else None}),
-        buyer=_party(next(iter(_read.nodes(root, f"{AGREEMENT}/ram:BuyerTradeParty")), None)),
-        buyer_reference=_read.text(root, f"{AGREEMENT}/ram:BuyerReference"),
-        order_reference=_read.text(root, f"{AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
-        lines=tuple(_line(node) for node in _read.nodes(root, f"{TRANSACTION}/ram:IncludedSupplyChainTradeLineItem")),
-        tax_breakdown=tuple(
-            TaxSubtotal(
-                category=_read.text(tax, "ram:CategoryCode") or "S",
-                rate=_read.decimal(tax, "ram:RateApplicablePercent", "tax rate"),
-                taxable_amount=_read.decimal(tax, "ram:BasisAmount", "tax basis", ZERO),
-                tax_amount=_read.decimal(tax, "ram:CalculatedAmount", "tax amount", ZERO),
-            )
-            for tax in _read.nodes(root, f"{SETTLEMENT}/ram:ApplicableTradeTax")
-        ),
-        totals=_totals(root, currency),
-        note=_read.text(root, "rsm:ExchangedDocument/ram:IncludedNote/ram:Content"),
-    )
+    return _CiiReader(dialect).invoice(root)
 
 
 class CiiExtractor:
-    """Standalone CII XML."""
+    """Standalone CII XML (and ZUGFeRD 1.0); the EN 16931 rules run on D16B documents."""
 
     name = "cii"
 
+    def __init__(self, rules: En16931Settings | None = None):
+        self.rules = rules or En16931Settings()
+
     def accepts(self, content: Content) -> bool:
-        return content.kind == "xml" and content.xml is not None and content.xml.tag == ROOT
+        return content.kind == "xml" and content.xml is not None and content.xml.tag in ROOTS
 
     def extract(self, content: Content) -> Extraction:
-        invoice = read_cii(content.xml)
-        return Extraction(record=invoice, extractor=self.name, confidence=invoice_confidence(invoice, 1.0))
+        return checked_extraction(content.xml, read_cii, self.name, self.rules)

@@ -47,6 +47,9 @@ class PdfReading:
     pages: tuple[str, ...]
     attachments: dict[str, bytes] = field(default_factory=dict)
     images: tuple[int, ...] = ()   # OCR plug-in: image objects per page (scanned pages have one)
+    # What the PDF declares about its attachments (only when it has several XML ones):
+    # ``relationships`` (name -> AFRelationship) and ``document_file_name`` (XMP).
+    declared: dict[str, object] = field(default_factory=dict)
 
 
 class _ChildDied(Exception):
@@ -109,7 +112,9 @@ class PdfSandbox:
             raise ExtractionError(str(reply["error"]), str(reply.get("message", "")))
         attachments = {name: base64.b64decode(body) for name, body in reply["attachments"].items()}
         images = tuple(int(count) for count in reply.get("images", ()))
-        return PdfReading(int(reply["page_count"]), tuple(reply["pages"]), attachments, images)
+        declared = reply.get("declared") or {}
+        return PdfReading(int(reply["page_count"]), tuple(reply["pages"]), attachments, images,
+                          declared if isinstance(declared, dict) else {})
 
     def close(self) -> None:
         """Stop the child; a later ``read`` starts a new one."""

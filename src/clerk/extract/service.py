@@ -13,6 +13,7 @@ from clerk.errors import BusinessException, ExtractionError
 from clerk.extract.base import Content, Extraction, Extractor
 from clerk.extract.cii import CiiExtractor
 from clerk.extract.detect import sniff, xml_root
+from clerk.extract.en16931 import En16931Settings, RuleBreach
 from clerk.extract.facturx import FacturXExtractor
 from clerk.extract.ocr import OcrExtractor, OcrReader, OcrSettings
 from clerk.extract.pdf_text import PdfTextExtractor
@@ -34,6 +35,7 @@ class ExtractSettings(BaseModel):
     sandbox: SandboxLimits = SandboxLimits()
     max_bytes: int = MAX_DOCUMENT_BYTES
     ocr: OcrSettings = OcrSettings()         # scanned pages and images (clerk.extract.ocr)
+    en16931: En16931Settings = En16931Settings()   # EN 16931 business rules on e-invoices
 
 
 class ExtractionSession:
@@ -50,7 +52,8 @@ class ExtractionSession:
         # Order matters: the first extractor that accepts the content wins
         # (OCR before text: it accepts only PDFs with scanned pages, and images).
         self.extractors: list[Extractor] = [
-            UblExtractor(), CiiExtractor(), FacturXExtractor(), OcrExtractor(loaded.pdf, self.ocr),
+            UblExtractor(settings.en16931), CiiExtractor(settings.en16931), FacturXExtractor(settings.en16931),
+            OcrExtractor(loaded.pdf, self.ocr),
             PdfTextExtractor(loaded.pdf), OrderConfirmationExtractor(loaded.orders),
         ]
 
@@ -116,7 +119,8 @@ def extraction_summary(extraction: Extraction) -> dict[str, Any]:
     summary = extraction.record.model_dump(mode="json")
     summary["record_type"] = type(extraction.record).__name__
     summary.update(extractor=extraction.extractor, template=extraction.template,
-                   confidence=extraction.confidence)
+                   confidence=extraction.confidence,
+                   findings=[finding.model_dump(mode="json") for finding in extraction.findings])
     return summary
 
 
@@ -128,6 +132,10 @@ def extract_files(paths: Iterable[Path | str], settings: ExtractSettings) -> Ite
                 result = extraction_summary(session.extract(Path(path)))
             except ExtractionError as error:
                 yield {"file": str(path), "error": {"reason": error.reason, "message": error.message}}
+                continue
+            except RuleBreach as error:   # an e-invoice missing mandatory parts: its rule findings
+                yield {"file": str(path), "error": {"reason": error.code, "message": error.message},
+                       "findings": error.findings}
                 continue
             except BusinessException as error:   # an unreadable scan: for a person, not a crash
                 yield {"file": str(path), "error": {"reason": error.code, "message": error.message}}

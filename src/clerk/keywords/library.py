@@ -210,6 +210,7 @@ class ClerkLibrary:
         from clerk.summary import bot_summary
 
         summary = bot_summary(self.run.project, self.run.bot.name)
+        summary["this_run"] = dict(self.run.counts)     # the counts `clerk run` prints
         logger.info(str(summary))
         return summary
 

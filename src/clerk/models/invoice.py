@@ -28,6 +28,7 @@ class Party(BaseModel):
 
     name: str                                   # BT-27 / BT-44
     tax_id: str | None = None                   # BT-31 VAT identifier / BT-48
+    tax_registration_id: str | None = None      # BT-32 tax number (not a VAT id)
     iban: str | None = None                     # BT-84 payment account (seller only)
     company_id: str | None = None               # BT-30 legal registration id
     country: str | None = None                  # BT-40 ISO 3166-1 alpha-2
@@ -38,8 +39,26 @@ class Party(BaseModel):
         return value.replace(" ", "").upper() if value else value
 
 
+class LineAllowanceCharge(BaseModel):
+    """BG-27 (line allowance) or BG-28 (line charge): already inside the line net amount."""
+
+    model_config = ConfigDict(frozen=True)
+
+    charge: bool = False                        # False: allowance (BG-27), True: charge (BG-28)
+    amount: Money                               # BT-136 / BT-141
+    base_amount: Money | None = None            # BT-137 / BT-142
+    percent: Decimal | None = None              # BT-138 / BT-143
+    reason: str | None = None                   # BT-139 / BT-144
+    reason_code: str | None = None              # BT-140 / BT-145 (UNTDID 5189 / 7161)
+
+
 class InvoiceLine(BaseModel):
-    """BG-25."""
+    """BG-25.
+
+    ``net_amount`` (BT-131) is quantity x net price minus the line allowances
+    plus the line charges. ``sub_lines`` are XRechnung sub-invoice lines
+    (informative detail of this line; not counted again in the totals).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -53,6 +72,15 @@ class InvoiceLine(BaseModel):
     tax_rate: Decimal | None = None             # BT-152 percent
     order_line_ref: str | None = None           # BT-132
     product_code: str | None = None             # BT-155 seller's item id
+    allowances: tuple[LineAllowanceCharge, ...] = ()   # BG-27
+    charges: tuple[LineAllowanceCharge, ...] = ()      # BG-28
+    sub_lines: tuple[InvoiceLine, ...] = ()     # XRechnung BG-DEX-01 sub invoice lines
+
+    @property
+    def adjustments(self) -> Money:
+        """Line charges minus line allowances (what BT-131 adds to quantity x price)."""
+        return (sum((charge.amount for charge in self.charges), Decimal("0"))
+                - sum((allowance.amount for allowance in self.allowances), Decimal("0")))
 
 
 class TaxSubtotal(BaseModel):
@@ -75,7 +103,7 @@ class Totals(BaseModel):
     allowances: Money = Decimal("0")            # BT-107 document level
     charges: Money = Decimal("0")               # BT-108
     net: Money                                  # BT-109 total without VAT
-    tax: Money                                  # BT-110
+    tax: Money | None = None                    # BT-110; None: the invoice states no tax total
     gross: Money                                # BT-112 total with VAT
     prepaid: Money = Decimal("0")               # BT-113
     rounding: Money = Decimal("0")              # BT-114

@@ -159,7 +159,10 @@ class WorkQueue:
 
     def business_exception(self, lease: Lease, exc: BusinessException,
                            findings: list[dict[str, Any]] | None = None) -> None:
-        """A problem with the document itself: a person reviews it; never retried."""
+        """A problem with the document itself: a person reviews it; never retried.
+        An exception that carries ``findings`` (an e-invoice's rule breaches) keeps them."""
+        if findings is None:
+            findings = getattr(exc, "findings", None)
         now = self.clock()
         with self.store.write() as conn:
             self._record_attempt(conn, lease, lease.attempts, "business_exception",

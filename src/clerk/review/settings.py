@@ -19,9 +19,8 @@ from clerk.audit.events import as_utc
 from clerk.bots import BotDefinition
 from clerk.config import config_error_from
 from clerk.errors import ConfigError
+from clerk.review.roles import ROLES  # noqa: F401 - kept importable from here
 from clerk.scheduler.calendar import BusinessCalendar, load_calendar
-
-ROLES = ("reviewer", "approver", "operator", "auditor", "admin")
 
 
 class _Strict(BaseModel):

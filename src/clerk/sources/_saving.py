@@ -90,14 +90,9 @@ class DocumentWriter:
 
 
 def _fit(name: str, budget: int = 200) -> str:
-    """Shorten a (safe) name to ``budget`` bytes, keeping its extension, so that the
-    hash prefix and the temp-file prefix still fit the file system's 255 bytes."""
-    if len(name.encode("utf-8")) <= budget:
-        return name
-    stem, dot, ext = name.rpartition(".")
-    ext = f".{ext}" if dot and len(ext) <= 10 else ""
-    stem = (stem if ext else name).encode("utf-8")[: budget - len(ext)].decode("utf-8", errors="ignore")
-    return stem + ext
+    """A (safe) name shortened so that the hash prefix and the temp-file prefix
+    still fit the file system's 255 bytes."""
+    return safety.fit_name(name, budget)
 
 
 def _write_once(path: Path, data: bytes) -> None:

@@ -11,17 +11,23 @@ from pydantic import ValidationError
 from clerk.errors import ConfigError
 from clerk.project import Project
 from clerk.sources.base import Source
+from clerk.sources.safety import DOCUMENT_TYPES
+from clerk.sources.settings import CollectSettings
 
 KINDS = ("email", "folder", "portal")
 
 
-def build_source(project: Project, name: str, documents_dir: Path) -> Source:
-    """The configured source ``name``, writing into ``documents_dir``."""
+def build_source(project: Project, name: str, documents_dir: Path,
+                 collect: CollectSettings | None = None) -> Source:
+    """The configured source ``name``, writing into ``documents_dir``; with a bot's
+    ``collect`` settings, a mailbox or folder keeps only the kinds that bot collects."""
     raw = dict(project.settings.sources.get(name) or {})
     if not raw:
         raise ConfigError("config/clerk.toml", f"sources.{name}", "no such source")
     kind = raw.pop("type", None)
     raw.setdefault("name", name)
+    if collect is not None and kind in ("email", "folder"):
+        raw["allowed_types"] = frozenset(raw.get("allowed_types", DOCUMENT_TYPES)) & collect.content_types()
     try:
         if kind == "email":
             return _email(project, raw, documents_dir)

@@ -15,8 +15,9 @@ its own. A message with nothing to collect yields one ``Quarantined``
 (``no_documents``), so it is seen by a person and moved out of the inbox.
 
 Acknowledging: a message is moved only when every key it yielded has been
-acknowledged, to the processed folder, or to the failed folder if any part
-of it was refused.
+acknowledged: to the processed folder if at least one document of it was
+collected (its refused parts are listed on each document's
+``origin["refused_parts"]``), to the failed folder if nothing was.
 """
 
 from __future__ import annotations
@@ -220,12 +221,14 @@ class EmailSource:
             results.append(self._writer.quarantined(
                 f"{base}:message", ("no_documents", "the message has no attachment to collect"),
                 None, None, origin, 0))
+        results = _with_refused_parts(results)
         self._remember(uidvalidity, uid, results)
         return results
 
     def _judge(self, base: str, found: _mime.Discovery, origin: dict, received_at: datetime) -> Document | Quarantined:
         limits = self.config.limits
-        part_origin = {**origin, "part": found.part, "declared_name": safety.safe_text(found.declared_name, 300)}
+        part_origin = {**origin, "part": found.part, "declared_name": safety.safe_text(found.declared_name, 300),
+                       "declared_type": safety.safe_text(found.declared_type, 100)}
         data = found.data
         key = f"{base}:{found.part}:{sha256(data) if data is not None else 'none'}"
         if isinstance(found, _mime.Unreadable):
@@ -233,17 +236,28 @@ class EmailSource:
                                             part_origin, limits.max_document_bytes)
         part_origin["container"] = found.container
         try:
-            safety.check_size(len(data), limits.max_document_bytes, "attachment")
-            content_type = safety.detect_content_type(data)
-            filename = (safety.safe_filename(found.declared_name) if found.declared_name
-                        else f"part-{found.part.replace('/', '-')}{safety.EXTENSIONS.get(content_type, '.bin')}")
-            if content_type in (safety.XLSX, safety.ZIP):
-                safety.check_archive(data, limits)
-            safety.check_content_type(content_type, self.config.allowed_types)
+            content_type = safety.judge_content(data, limits, self.config.allowed_types,
+                                                found.declared_name, found.declared_type)
+            filename = self._filename(found, content_type, part_origin)
             return self._writer.document(key, filename, data, content_type, received_at, part_origin)
         except UnsafeInput as refusal:
             return self._writer.quarantined(key, refusal, data, found.declared_name, part_origin,
                                             limits.max_document_bytes)
+
+    @staticmethod
+    def _filename(found: _mime.Found, content_type: str, part_origin: dict) -> str:
+        """The declared name made safe; a document whose name is merely odd (``CON.pdf``,
+        ``...``) is kept under its part's name, the declared one stays in its origin."""
+        generated = f"part-{found.part.replace('/', '-')}{safety.EXTENSIONS.get(content_type, '.bin')}"
+        if not found.declared_name:
+            return generated
+        try:
+            return safety.safe_filename(found.declared_name)
+        except UnsafeInput as refusal:
+            if refusal.reason not in safety.REPLACEABLE_NAME_REASONS:
+                raise
+            part_origin["name_replaced"] = refusal.reason
+            return generated
 
     def _refuse_message(self, uidvalidity: int, uid: int, size: int, limit: int) -> Iterator[Quarantined]:
         origin = {"mailbox": self._mailbox, "uidvalidity": uidvalidity, "uid": uid, "size": size}
@@ -257,7 +271,10 @@ class EmailSource:
     def _remember(self, uidvalidity: int, uid: int, results: list[Document | Quarantined]) -> None:
         ident = (uidvalidity, uid)
         keys = {r.key for r in results}
-        self._pending[ident] = _Message(uidvalidity, uid, keys, any(isinstance(r, Quarantined) for r in results))
+        # Failed only when nothing was collected: a message whose invoice is in the
+        # queue is processed, its refused parts are listed on that invoice's item.
+        refused = not any(isinstance(r, Document) for r in results)
+        self._pending[ident] = _Message(uidvalidity, uid, keys, refused)
         for key in keys:
             self._by_key[key] = ident
 
@@ -265,6 +282,17 @@ class EmailSource:
         self._pending.pop((message.uidvalidity, message.uid), None)
         for key in message.keys:
             self._by_key.pop(key, None)
+
+
+def _with_refused_parts(results: list[Document | Quarantined]) -> list[Document | Quarantined]:
+    """Each document of a message lists the parts of it that were refused, so the
+    reviewer of the invoice sees what else came with it and why it was not kept."""
+    refused = [{"part": r.origin.get("part", ""), "name": r.filename, "reason": r.reason, "message": r.message}
+               for r in results if isinstance(r, Quarantined)]
+    if not refused:
+        return results
+    return [r.model_copy(update={"origin": {**r.origin, "refused_parts": refused}}) if isinstance(r, Document)
+            else r for r in results]
 
 
 def _header_text(value: str | None) -> str:

@@ -128,11 +128,8 @@ class FolderSource:
                   "modified_at": datetime.fromtimestamp(info.st_mtime, UTC).isoformat()}
         try:
             safety.check_size(info.st_size, limits.max_document_bytes, "file")
+            content_type = safety.judge_content(data, limits, self.config.allowed_types, path.name)
             filename = safety.safe_filename(path.name)
-            content_type = safety.detect_content_type(data)
-            if content_type in (safety.XLSX, safety.ZIP):
-                safety.check_archive(data, limits)
-            safety.check_content_type(content_type, self.config.allowed_types)
         except UnsafeInput as refusal:
             return self._writer.quarantined(key, refusal, data, path.name, origin, limits.max_document_bytes)
         received_at = datetime.fromtimestamp(info.st_mtime, UTC)

@@ -6,14 +6,13 @@ checks before anything is written. A refusal is an ``UnsafeInput`` whose
 
 Reason codes raised here:
 ``empty_name``, ``path_traversal``, ``absolute_path``, ``control_character``,
-``bidi_control``, ``name_too_long``, ``reserved_name``, ``too_large``,
-``archive_bomb``, ``archive_too_deep``, ``archive_corrupt``,
-``type_not_allowed``, ``outside_root``.
+``bidi_control``, ``reserved_name``, ``too_large``,
+``archive_bomb``, ``archive_too_deep``, ``archive_corrupt``, ``executable``,
+``archive``, ``office_document``, ``image``, ``type_not_allowed``, ``outside_root``.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -23,31 +22,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from clerk.errors import UnsafeInput
-
-PDF = "application/pdf"
-XML = "application/xml"
-CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZIP = "application/zip"
-PNG = "image/png"
-JPEG = "image/jpeg"
-TIFF = "image/tiff"
-HTML = "text/html"
-TEXT = "text/plain"
-EML = "message/rfc822"
-OLE = "application/x-ole-storage"
-MSG = "application/vnd.ms-outlook"
-TNEF = "application/ms-tnef"
-OCTET = "application/octet-stream"
+from clerk.sources.content import (  # noqa: F401 - the content types are part of this module's API
+    CSV, DOCX, EML, EXTENSIONS, HTML, JPEG, MSG, OCTET, OLE, PDF, PNG, PPTX, TEXT, TIFF, TNEF, XLSX, XML, ZIP,
+    DESCRIPTIONS, SCRIPT_EXTENSIONS, detect_content_type, kind_of,
+)
 
 DOCUMENT_TYPES: frozenset[str] = frozenset({PDF, XML, CSV, XLSX, PNG, JPEG, TIFF})
-"""Types a source saves as documents by default (images for later OCR)."""
-
-EXTENSIONS: dict[str, str] = {
-    PDF: ".pdf", XML: ".xml", CSV: ".csv", XLSX: ".xlsx", ZIP: ".zip", PNG: ".png",
-    JPEG: ".jpg", TIFF: ".tif", HTML: ".html", TEXT: ".txt", EML: ".eml",
-    MSG: ".msg", TNEF: ".dat", OCTET: ".bin",
-}
+"""Types a source may save as documents (images for OCR); a bot narrows them
+with its ``[collect] kinds`` (``clerk.sources.settings.CollectSettings``)."""
 
 MAX_NAME_BYTES = 255
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -57,6 +39,7 @@ _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", "clock$", "conin$", "conout$"}
     | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
 )
+_WINDOWS_PATH = re.compile(r"^([A-Za-z]:\\|\\\\[^\\/]+\\)[^/]*$")    # C:\dir\x.pdf, \\server\share\x.pdf
 _REPLACED = re.compile(r'[<>:"|?*\s]+')
 
 
@@ -77,10 +60,12 @@ def safe_filename(name: str) -> str:
     """Return ``name`` fit to be written, or raise ``UnsafeInput``.
 
     Refuses (never silently repairs) anything that tries to leave its folder or
-    to disguise itself: path separators with ``..``, absolute paths, NUL and
-    control characters, bidi controls (U+202E makes ``exe.pdf`` look like
-    ``fdp.exe``), names over 255 bytes, reserved device names. Harmless
-    oddities (spaces, ``:*?"<>|``) become ``_``; the result is NFC-normalised.
+    to disguise itself: path separators with ``..``, POSIX absolute paths, NUL
+    and control characters, bidi controls (U+202E makes ``exe.pdf`` look like
+    ``fdp.exe``), reserved device names. What a mail client repairs is
+    repaired: a Windows path (``C:\\TEMP\\invoice.pdf``, as Outlook Express
+    sent it) gives its last part, a name over 255 bytes is shortened (keeping
+    its extension), spaces and ``:*?"<>|`` become ``_``; the result is NFC.
     """
     if name is None or not name.strip():
         raise UnsafeInput("empty_name", "the file name is empty")
@@ -88,21 +73,33 @@ def safe_filename(name: str) -> str:
         raise UnsafeInput("bidi_control", "the file name contains a bidirectional control character")
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise UnsafeInput("control_character", "the file name contains a control character")
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        raise UnsafeInput("absolute_path", "the file name is an absolute path")
     parts = re.split(r"[\\/]", name)
     if any(part.strip() in {"..", "."} for part in parts):
         raise UnsafeInput("path_traversal", "the file name climbs out of its folder")
+    if _WINDOWS_PATH.match(name):
+        name, parts = parts[-1], parts[-1:]
+    elif name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise UnsafeInput("absolute_path", "the file name is an absolute path")
     if len(parts) > 1:
         raise UnsafeInput("path_traversal", "the file name contains a path separator")
     cleaned = _REPLACED.sub("_", unicodedata.normalize("NFC", name)).strip("._ ")
     if not cleaned:
         raise UnsafeInput("empty_name", "the file name has no usable characters")
-    if len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
-        raise UnsafeInput("name_too_long", f"the file name is over {MAX_NAME_BYTES} bytes")
     if cleaned.split(".")[0].lower() in _RESERVED:
         raise UnsafeInput("reserved_name", "the file name is a reserved device name")
-    return cleaned
+    return fit_name(cleaned, MAX_NAME_BYTES)
+
+
+def fit_name(name: str, budget: int) -> str:
+    """Shorten a (safe) name to ``budget`` UTF-8 bytes at a character boundary,
+    keeping its extension."""
+    if len(name.encode("utf-8")) <= budget:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    ext = f".{ext}" if dot and stem and len(ext.encode("utf-8")) <= 10 else ""
+    room = budget - len(ext.encode("utf-8"))
+    stem = (stem if ext else name).encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return stem + ext
 
 
 def safe_text(text: str | None, limit: int = 500) -> str:
@@ -136,107 +133,54 @@ def safe_path(root: Path, *parts: str) -> Path:
     return target
 
 
-def detect_content_type(head: bytes) -> str:
-    """The content type of ``head`` (the first bytes, or all of them) by its content.
-
-    The declared MIME type and the file extension are never consulted:
-    suppliers send PDFs as ``application/octet-stream`` and HTML as ``.pdf``.
-    Given the whole content, a ZIP is told apart from an XLSX and an OLE file
-    from an Outlook message.
-    """
-    if not head:
-        return OCTET
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return XLSX if _is_xlsx(head) else ZIP
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return TIFF
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return MSG if b"_\x00_\x00s\x00u\x00b\x00s\x00t\x00g\x001" in head else OLE
-    if head.startswith(b"\x78\x9f\x3e\x22"):
-        return TNEF
-    # Readers accept junk before the header (mail gateways prepend some), up to 1 KB;
-    # checked after the containers, which may hold a PDF near their start.
-    if b"%PDF-" in head[:1024]:
-        return PDF
-    text = _as_text(head[:65536])
-    if text is None:
-        return OCTET
-    return _text_type(text)
+# The kinds whose refusal has a reason code of its own: what the part really is.
+_REFUSED_KINDS = frozenset({"executable", "archive", "office_document", "image"})
 
 
-def _is_xlsx(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-        return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        # Only a head was given: the local headers near the start still name members.
-        return b"xl/" in data[:65536]
+def check_content_type(content_type: str, allowed: frozenset[str] | set[str],
+                       declared_name: str | None = None, declared_type: str | None = None) -> None:
+    """Raise ``UnsafeInput`` unless the detected type is allowed. The reason is
+    the kind of the part (``executable``, ``archive``, ``office_document``,
+    ``image``) or ``type_not_allowed``; the message names what was detected
+    beside the name and type the sender declared."""
+    if content_type in allowed:
+        return
+    kind = kind_of(content_type)
+    declared = [f"declared as {safe_text(declared_name, 120)!r}" if declared_name else "sent without a name"]
+    if declared_type:
+        declared.append(f"of type {safe_text(declared_type, 100)}")
+    detected = _script_kind(content_type, declared_name) or (kind, content_type)
+    why = ("not among the kinds this bot collects (kinds under [collect] in its bots/<name>.toml)"
+           if content_type in DOCUMENT_TYPES and detected[0] != "executable"
+           else "not a document type that is collected")
+    raise UnsafeInput(detected[0] if detected[0] in _REFUSED_KINDS else "type_not_allowed",
+                      f"{' '.join(declared)}; its content is {DESCRIPTIONS[detected[0]]} ({detected[1]}), {why}")
 
 
-def _as_text(head: bytes) -> str | None:
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            return head[len(bom):].decode(codec, errors="ignore")
-    if b"\x00" in head:
+def _script_kind(content_type: str, declared_name: str | None) -> tuple[str, str] | None:
+    """Text that Windows would run because of its name (``pay.js``, ``run.bat``)."""
+    if kind_of(content_type) not in {"text", "html", "csv", "xml", "other"} or not declared_name:
         return None
-    try:
-        return head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:      # a head cut inside a multi-byte character
-            return head[: exc.start].decode("utf-8")
-    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 160 for b in head)
-    return head.decode("cp1252", errors="replace") if printable >= 0.95 * len(head) else None
+    suffix = Path(declared_name.replace("\\", "/")).suffix.lower()
+    return ("executable", f"{content_type}, a {suffix} script") if suffix in SCRIPT_EXTENSIONS else None
 
 
-_EML_HEADERS = re.compile(
-    r"^(received|return-path|from|to|subject|date|message-id|mime-version|delivered-to|"
-    r"x-[a-z0-9-]+):", re.IGNORECASE)
+# Names a careful mail client saves under a name of its own instead: nothing in
+# them tries to leave the folder or to disguise the file.
+REPLACEABLE_NAME_REASONS = frozenset({"empty_name", "reserved_name"})
 
 
-def _text_type(text: str) -> str:
-    stripped = text.lstrip()
-    lower = stripped[:512].lower()
-    if lower.startswith(("<!doctype html", "<html")) or re.match(r"<(head|body|script)\b", lower):
-        return HTML
-    if stripped.startswith("<"):
-        return XML
-    lines = [line for line in text.splitlines() if line.strip()][:50]
-    if lines and _EML_HEADERS.match(lines[0]) and sum(bool(re.match(r"^[\w-]+:", ln)) for ln in lines[:5]) >= 2:
-        return EML
-    return CSV if _looks_like_csv(lines) else TEXT
-
-
-def _looks_like_csv(lines: list[str]) -> bool:
-    """At least two lines with the same positive count of one delimiter, counted
-    outside quoted fields (``"Copy paper A4, 500 sheets"`` is one field)."""
-    if len(lines) < 2:
-        return False
-    if len(lines) > 2:
-        lines = lines[:-1]      # the last line of a head may be cut short
-    for delimiter in (";", ",", "\t", "|"):
-        counts = {_fields(line, delimiter) for line in lines}
-        if len(counts) == 1 and counts.pop() > 1:
-            return True
-    return False
-
-
-def _fields(line: str, delimiter: str) -> int:
-    """How many fields the csv module reads from one line (quotes respected)."""
-    try:
-        return len(next(csv.reader([line], delimiter=delimiter)))
-    except (csv.Error, StopIteration):
-        return 0
-
-
-def check_content_type(content_type: str, allowed: frozenset[str] | set[str]) -> None:
-    """Raise ``UnsafeInput("type_not_allowed")`` unless the detected type is allowed."""
-    if content_type not in allowed:
-        raise UnsafeInput("type_not_allowed", f"content detected as {content_type}, not an allowed document type")
+def judge_content(data: bytes, limits: IntakeLimits, allowed: frozenset[str] | set[str],
+                  declared_name: str | None = None, declared_type: str | None = None) -> str:
+    """The detected content type of ``data`` if a source may keep it, else ``UnsafeInput``:
+    size first, then, for a ZIP or a workbook, whether it is safe to open, then
+    what the bytes are (never what their name says)."""
+    check_size(len(data), limits.max_document_bytes, "attachment")
+    content_type = detect_content_type(data)
+    if content_type in (XLSX, ZIP):
+        check_archive(data, limits)     # a bomb says more than "an archive"
+    check_content_type(content_type, allowed, declared_name, declared_type)
+    return content_type
 
 
 def check_archive(data: bytes, limits: IntakeLimits, depth: int = 0) -> None:

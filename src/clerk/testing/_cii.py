@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from lxml import etree
 
-from clerk.models.invoice import DocumentType, Invoice, Party
+from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party
+from clerk.testing._cii_elements import CiiElements
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -16,24 +14,8 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
 
 El = etree._Element
-
-
-def _ram(parent: El, tag: str, text: object | None = None, **attrib: str) -> El:
-    element = etree.SubElement(parent, f"{{{RAM}}}{tag}", attrib)
-    if text is not None:
-        element.text = str(text)
-    return element
-
-
-def _amount(parent: El, tag: str, value: Decimal, currency: str | None = None) -> El:
-    attrib = {"currencyID": currency} if currency else {}
-    return _ram(parent, tag, f"{value:.2f}", **attrib)
-
-
-def _date(parent: El, tag: str, value: date) -> None:
-    holder = _ram(parent, tag)
-    stamp = etree.SubElement(holder, f"{{{UDT}}}DateTimeString", format="102")
-    stamp.text = value.strftime("%Y%m%d")
+_elements = CiiElements(RAM, UDT)
+_ram, _amount, _date = _elements.ram, _elements.amount, _elements.date
 
 
 def _party(parent: El, role: str, party: Party) -> None:
@@ -44,11 +26,32 @@ def _party(parent: El, role: str, party: Party) -> None:
     _ram(_ram(node, "PostalTradeAddress"), "CountryID", party.country or "DE")
     if party.tax_id:
         _ram(_ram(node, "SpecifiedTaxRegistration"), "ID", party.tax_id, schemeID="VA")
+    if party.tax_registration_id:   # a tax number (FC), not a VAT id
+        _ram(_ram(node, "SpecifiedTaxRegistration"), "ID", party.tax_registration_id, schemeID="FC")
 
 
-def _line(parent: El, invoice: Invoice, line) -> None:
+def _line_allowances(settlement: El, line: InvoiceLine) -> None:
+    for part in (*line.allowances, *line.charges):   # BG-27, BG-28
+        node = _ram(settlement, "SpecifiedTradeAllowanceCharge")
+        indicator = etree.SubElement(_ram(node, "ChargeIndicator"), f"{{{UDT}}}Indicator")
+        indicator.text = "true" if part.charge else "false"
+        if part.percent is not None:
+            _ram(node, "CalculationPercent", part.percent)
+        if part.base_amount is not None:
+            _amount(node, "BasisAmount", part.base_amount)
+        _amount(node, "ActualAmount", part.amount)
+        if part.reason_code:
+            _ram(node, "ReasonCode", part.reason_code)
+        if part.reason:
+            _ram(node, "Reason", part.reason)
+
+
+def _line(parent: El, invoice: Invoice, line: InvoiceLine, parent_id: str | None = None) -> None:
     item = _ram(parent, "IncludedSupplyChainTradeLineItem")
-    _ram(_ram(item, "AssociatedDocumentLineDocument"), "LineID", line.id)
+    document = _ram(item, "AssociatedDocumentLineDocument")
+    _ram(document, "LineID", line.id)
+    if parent_id:   # an XRechnung sub-line
+        _ram(document, "ParentLineID", parent_id)
     product = _ram(item, "SpecifiedTradeProduct")
     if line.product_code:
         _ram(product, "SellerAssignedID", line.product_code)
@@ -64,7 +67,10 @@ def _line(parent: El, invoice: Invoice, line) -> None:
     _ram(tax, "CategoryCode", line.tax_category or "S")
     if line.tax_rate is not None:
         _ram(tax, "RateApplicablePercent", line.tax_rate)
+    _line_allowances(settlement, line)
     _amount(_ram(settlement, "SpecifiedTradeSettlementLineMonetarySummation"), "LineTotalAmount", line.net_amount)
+    for sub_line in line.sub_lines:
+        _line(parent, invoice, sub_line, parent_id=line.id)
 
 
 def _agreement_and_delivery(transaction: El, invoice: Invoice) -> None:
@@ -130,7 +136,8 @@ def _summation(settlement: El, invoice: Invoice) -> None:
     if totals.allowances:
         _amount(node, "AllowanceTotalAmount", totals.allowances)
     _amount(node, "TaxBasisTotalAmount", totals.net)
-    _amount(node, "TaxTotalAmount", totals.tax, invoice.currency)
+    if totals.tax is not None:   # not stated: no TaxTotalAmount
+        _amount(node, "TaxTotalAmount", totals.tax, invoice.currency)
     if totals.rounding:
         _amount(node, "RoundingAmount", totals.rounding)
     _amount(node, "GrandTotalAmount", totals.gross)
@@ -139,15 +146,16 @@ def _summation(settlement: El, invoice: Invoice) -> None:
     _amount(node, "DuePayableAmount", totals.payable)
 
 
-def cii_xml(invoice: Invoice) -> bytes:
-    """CII CrossIndustryInvoice in the Factur-X EN 16931 profile (valid against its XSD)."""
+def cii_xml(invoice: Invoice, type_code: str | None = None) -> bytes:
+    """CII CrossIndustryInvoice in the Factur-X EN 16931 profile (valid against its XSD);
+    ``type_code`` overrides the UNTDID 1001 code (380 / 381 by default)."""
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice",
                          nsmap={"rsm": RSM, "ram": RAM, "udt": UDT, "qdt": QDT})
     context = etree.SubElement(root, f"{{{RSM}}}ExchangedDocumentContext")
     _ram(_ram(context, "GuidelineSpecifiedDocumentContextParameter"), "ID", GUIDELINE_EN16931)
     document = etree.SubElement(root, f"{{{RSM}}}ExchangedDocument")
     _ram(document, "ID", invoice.number)
-    _ram(document, "TypeCode", "381" if invoice.type == DocumentType.CREDIT_NOTE else "380")
+    _ram(document, "TypeCode", type_code or ("381" if invoice.type == DocumentType.CREDIT_NOTE else "380"))
     _date(document, "IssueDateTime", invoice.issue_date)
     if invoice.note:
         _ram(_ram(document, "IncludedNote"), "Content", invoice.note)

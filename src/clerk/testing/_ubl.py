@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from clerk.models.invoice import DocumentType, Invoice, Party
+from clerk.models.invoice import DocumentType, Invoice, InvoiceLine, Party
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -50,20 +50,24 @@ def _party(b: _Builder, parent: etree._Element, role: str, party: Party) -> None
         scheme = b.cac(node, "PartyTaxScheme")
         b.cbc(scheme, "CompanyID", party.tax_id)
         b.cbc(b.cac(scheme, "TaxScheme"), "ID", "VAT")
+    if party.tax_registration_id:   # a tax number under another scheme: not a VAT id
+        scheme = b.cac(node, "PartyTaxScheme")
+        b.cbc(scheme, "CompanyID", party.tax_registration_id)
+        b.cbc(b.cac(scheme, "TaxScheme"), "ID", "FC")
     legal = b.cac(node, "PartyLegalEntity")
     b.cbc(legal, "RegistrationName", party.name)
     if party.company_id:
         b.cbc(legal, "CompanyID", party.company_id)
 
 
-def _header(b: _Builder, root: etree._Element, invoice: Invoice, credit: bool) -> None:
+def _header(b: _Builder, root: etree._Element, invoice: Invoice, credit: bool, type_code: str | None) -> None:
     b.cbc(root, "CustomizationID", CUSTOMIZATION)
     b.cbc(root, "ProfileID", PROFILE)
     b.cbc(root, "ID", invoice.number)
     b.cbc(root, "IssueDate", invoice.issue_date.isoformat())
     if invoice.due_date and not credit:
         b.cbc(root, "DueDate", invoice.due_date.isoformat())
-    b.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", "381" if credit else "380")
+    b.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", type_code or ("381" if credit else "380"))
     if invoice.note:
         b.cbc(root, "Note", invoice.note)
     b.cbc(root, "DocumentCurrencyCode", invoice.currency)
@@ -102,6 +106,12 @@ def _allowances(b: _Builder, root: etree._Element, invoice: Invoice) -> None:
 
 
 def _taxes_and_totals(b: _Builder, root: etree._Element, invoice: Invoice) -> None:
+    if invoice.totals.tax is not None:   # not stated: no TaxTotal at all
+        _tax_total(b, root, invoice)
+    _monetary_total(b, root, invoice)
+
+
+def _tax_total(b: _Builder, root: etree._Element, invoice: Invoice) -> None:
     tax_total = b.cac(root, "TaxTotal")
     b.amount(tax_total, "TaxAmount", invoice.totals.tax)
     for subtotal in invoice.tax_breakdown:
@@ -115,6 +125,9 @@ def _taxes_and_totals(b: _Builder, root: etree._Element, invoice: Invoice) -> No
         if subtotal.category in {"E", "AE", "K", "G", "O"}:
             b.cbc(category, "TaxExemptionReason", "Exempt")
         b.cbc(b.cac(category, "TaxScheme"), "ID", "VAT")
+
+
+def _monetary_total(b: _Builder, root: etree._Element, invoice: Invoice) -> None:
     totals = invoice.totals
     monetary = b.cac(root, "LegalMonetaryTotal")
     line_net = totals.line_net if totals.line_net is not None else sum(line.net_amount for line in invoice.lines)
@@ -132,15 +145,33 @@ def _taxes_and_totals(b: _Builder, root: etree._Element, invoice: Invoice) -> No
     b.amount(monetary, "PayableAmount", totals.payable)
 
 
-def _lines(b: _Builder, root: etree._Element, invoice: Invoice, credit: bool) -> None:
-    for line in invoice.lines:
-        node = b.cac(root, "CreditNoteLine" if credit else "InvoiceLine")
+def _line_allowances(b: _Builder, node: etree._Element, line: InvoiceLine) -> None:
+    for part in (*line.allowances, *line.charges):   # BG-27, BG-28
+        entry = b.cac(node, "AllowanceCharge")
+        b.cbc(entry, "ChargeIndicator", "true" if part.charge else "false")
+        if part.reason_code:
+            b.cbc(entry, "AllowanceChargeReasonCode", part.reason_code)
+        if part.reason:
+            b.cbc(entry, "AllowanceChargeReason", part.reason)
+        if part.percent is not None:
+            b.cbc(entry, "MultiplierFactorNumeric", part.percent)
+        b.amount(entry, "Amount", part.amount)
+        if part.base_amount is not None:
+            b.amount(entry, "BaseAmount", part.base_amount)
+
+
+def _lines(b: _Builder, root: etree._Element, invoice: Invoice, credit: bool,
+           lines: tuple[InvoiceLine, ...] | None = None, sub: bool = False) -> None:
+    for line in invoice.lines if lines is None else lines:
+        tag = "CreditNoteLine" if credit else "InvoiceLine"
+        node = b.cac(root, f"Sub{tag}" if sub else tag)
         b.cbc(node, "ID", line.id)
         b.cbc(node, "CreditedQuantity" if credit else "InvoicedQuantity", line.quantity,
               unitCode=line.unit or "C62")
         b.amount(node, "LineExtensionAmount", line.net_amount)
         if line.order_line_ref:
             b.cbc(b.cac(node, "OrderLineReference"), "LineID", line.order_line_ref)
+        _line_allowances(b, node, line)
         item = b.cac(node, "Item")
         b.cbc(item, "Name", line.description)
         if line.product_code:
@@ -152,16 +183,19 @@ def _lines(b: _Builder, root: etree._Element, invoice: Invoice, credit: bool) ->
         b.cbc(b.cac(category, "TaxScheme"), "ID", "VAT")
         price = b.cac(node, "Price")
         b.cbc(price, "PriceAmount", line.unit_price, currencyID=invoice.currency)
+        if line.sub_lines:   # XRechnung's sub invoice lines, nested in their line
+            _lines(b, node, invoice, credit, line.sub_lines, sub=True)
 
 
-def ubl_xml(invoice: Invoice) -> bytes:
-    """UBL 2.1 Invoice, or CreditNote when ``invoice.type`` is a credit note."""
+def ubl_xml(invoice: Invoice, type_code: str | None = None) -> bytes:
+    """UBL 2.1 Invoice, or CreditNote when ``invoice.type`` is a credit note;
+    ``type_code`` overrides the UNTDID 1001 code (380 / 381 by default)."""
     credit = invoice.type == DocumentType.CREDIT_NOTE
     root_ns = ROOT_NS[invoice.type]
     root = etree.Element(f"{{{root_ns}}}{'CreditNote' if credit else 'Invoice'}",
                          nsmap={None: root_ns, "cac": CAC, "cbc": CBC})
     b = _Builder(invoice.currency)
-    _header(b, root, invoice, credit)
+    _header(b, root, invoice, credit, type_code)
     _party(b, root, "AccountingSupplierParty", invoice.seller)
     if invoice.buyer:
         _party(b, root, "AccountingCustomerParty", invoice.buyer)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from facturx import generate_from_binary
 
 from clerk.models.invoice import Invoice
+from clerk.testing._attachments import Attachment, pdf_with_attachments
 from clerk.testing._cii import cii_xml
 from clerk.testing._pdf import LAYOUTS, format_amount, plain_pdf
 from clerk.testing._ubl import ubl_xml
 from clerk.testing._world import demo_invoice, find_world, load_world
+from clerk.testing._zugferd1 import zugferd1_xml
 
 __all__ = [
-    "LAYOUTS", "cii_xml", "demo_invoice", "facturx_pdf", "find_world", "format_amount",
-    "load_world", "plain_pdf", "ubl_xml",
+    "LAYOUTS", "Attachment", "cii_xml", "demo_invoice", "facturx_pdf", "find_world", "format_amount",
+    "load_world", "pdf_with_attachments", "plain_pdf", "ubl_xml", "zugferd1_xml",
 ]
 
 

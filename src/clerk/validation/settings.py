@@ -11,8 +11,9 @@ import types
 import typing
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from clerk.extract.en16931.settings import En16931Settings
 from clerk.models.invoice import Invoice
 
 DEFAULT_REQUIRED_FIELDS = (
@@ -114,6 +115,7 @@ class ValidationSettings(BaseModel):
     quantity: Tolerance = Tolerance()
     match_supplier_by_name: bool = True
     suppliers: dict[str, SupplierOverride] = Field(default_factory=dict)
+    en16931: En16931Settings = En16931Settings()   # [validation.en16931]: EN 16931 rules on e-invoices
 
     @field_validator("required_fields")
     @classmethod
@@ -142,3 +144,16 @@ class ValidationSettings(BaseModel):
             price=override.price or self.price,
             quantity=override.quantity or self.quantity,
         )
+
+
+def bot_validation_settings(validation: dict[str, typing.Any], bot_file: str) -> ValidationSettings:
+    """A bot's ``[validation]`` table, typed; ConfigError naming the bot file and key.
+    What the worker uses and what `clerk check` checks."""
+    from pathlib import Path
+
+    from clerk.config import config_error_from
+
+    try:
+        return ValidationSettings(**validation)
+    except ValidationError as exc:
+        raise config_error_from(exc, Path(bot_file), ("validation",)) from None

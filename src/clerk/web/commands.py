@@ -12,13 +12,16 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from clerk.cli_support import fail_on_clerk_errors, open_from
-from clerk.review.settings import ROLES, WebSettings, web_settings
+from clerk.review.roles import ROLES
+
+if TYPE_CHECKING:
+    from clerk.review.settings import WebSettings
 
 users_app = typer.Typer(help="People who use the web app: roles, passwords, tokens.",
                         no_args_is_help=True)
@@ -33,6 +36,8 @@ ActorOpt = Annotated[str, typer.Option(envvar="USER", help="who makes the change
 
 def settings_of(project) -> WebSettings:  # noqa: ANN001 - Project
     """The ``[web]`` section (``Settings.web``) once the lead's Settings has it."""
+    from clerk.review.settings import web_settings
+
     return web_settings(getattr(project.settings, "web", None))
 
 

@@ -26,14 +26,15 @@ HOSTILE = {
     "/etc/cron.d/x.pdf": "absolute_path",
     "inv\x00oice.pdf": "control_character",
     "invoice\u202efdp.exe": "bidi_control",
-    "n" * 300 + ".pdf": "name_too_long",
-    "CON.pdf": "reserved_name",
 }
+# Odd but harmless names on a real PDF: kept, as a careful mail client keeps them.
+ODD = {"n" * 300 + ".pdf": "n" * 251 + ".pdf", "CON.pdf": "part-9.pdf"}
 
 
 def hostile_message() -> bytes:
     parts = [corpus.attachment("good-before.pdf", "application/pdf", corpus.pdf_bytes("good1"))]
     parts += [corpus.attachment(name, "application/pdf", PDF) for name in HOSTILE]
+    parts += [corpus.attachment(name, "application/pdf", corpus.pdf_bytes(name[:5])) for name in ODD]
     parts += [
         corpus.attachment("bomb.zip", "application/zip", corpus.zip_bomb(50)),
         corpus.attachment("nested.zip", "application/zip",
@@ -66,15 +67,15 @@ def test_hostile_attachments_are_quarantined_and_the_rest_collected(mailbox, tmp
 
     documents = {r.filename for r in results if isinstance(r, Document)}
     refusals = {r.filename: r.reason for r in results if isinstance(r, Quarantined)}
-    assert documents == {"good-before.pdf", "good-after.xml"}
+    assert documents == {"good-before.pdf", "good-after.xml", *ODD.values()}
     for name, reason in HOSTILE.items():
         assert refusals[safety.safe_text(name, 255)] == reason, name
     assert refusals["bomb.zip"] == "archive_bomb"
     assert refusals["nested.zip"] == "archive_bomb"
     assert refusals["huge.pdf"] == "too_large"
-    assert refusals["invoice.pdf"] == "type_not_allowed"
+    assert refusals["invoice.pdf"] == "type_not_allowed"       # HTML, and the message says so
     assert refusals["../../evil.pdf"] == "path_traversal"
-    assert len(results) == 2 + len(HOSTILE) + 5
+    assert len(results) == 2 + len(ODD) + len(HOSTILE) + 5
     assert elapsed < 5 and peak_mb < 512, (elapsed, peak_mb)
 
     subject = results[0].origin["subject"]
@@ -89,5 +90,9 @@ def test_hostile_attachments_are_quarantined_and_the_rest_collected(mailbox, tmp
     assert written and all(p.resolve().is_relative_to(root) for p in written), written
     assert not any(p.name.endswith((".exe", ".html")) for p in written)
 
+    listed = {(p["part"], p["reason"]) for p in results[0].origin["refused_parts"]}
+    assert len(listed) == len(HOSTILE) + 5 and ("11", "archive_bomb") in listed
+
+    # Its documents were collected: the message is processed, its refusals are on their items.
     source.acknowledge([r.key for r in results])
-    assert mailbox.count("clerk-failed") == 1 and mailbox.count("INBOX") == 0
+    assert mailbox.count("clerk-processed") == 1 and mailbox.count("INBOX") == 0

@@ -120,3 +120,22 @@ def test_check_validates_review_settings_as_the_web_app_loads_them(tmp_path):
     result = CliRunner().invoke(app, ["check", "-C", str(project)])
     assert result.exit_code == 1 and "review.calendar" in result.output, result.output
     assert "Value error" not in result.output
+
+
+@pytest.mark.parametrize("table, key", [
+    ('[validation]\nrounding = "lots"\n', "validation.rounding"),
+    ('[approval]\nfour_eyes = "maybe"\n', "approval.four_eyes"),
+    ('[review]\nno_such_review_key = 1\n', "review.no_such_review_key"),
+])
+def test_check_validates_every_bot_section_as_its_user_loads_it(tmp_path, table, key):
+    project = _project(tmp_path, "")
+    (project / "bots").mkdir()
+    (project / "bots" / "ap.toml").write_text(table)
+    result = CliRunner().invoke(app, ["check", "-C", str(project)])
+    assert result.exit_code == 1 and key in result.output, result.output
+
+
+def test_check_validates_the_web_section_as_clerk_serve_loads_it(tmp_path):
+    project = _project(tmp_path, "[web]\nport = 70000\n")
+    result = CliRunner().invoke(app, ["check", "-C", str(project)])
+    assert result.exit_code == 1 and "web.port" in result.output, result.output

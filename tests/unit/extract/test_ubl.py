@@ -6,6 +6,8 @@ import pytest
 from lxml import etree
 
 from clerk.errors import ExtractionError
+from clerk.extract import ExtractionSession, ExtractSettings
+from clerk.extract.en16931 import En16931Settings, RuleBreach
 from clerk.models.invoice import DocumentType, Invoice
 from clerk.testing import demo_invoice, ubl_xml
 from tests.fixtures.services import service_missing
@@ -98,9 +100,19 @@ def test_bad_xml_is_refused_with_a_reason(session, data, reason):
     assert "root:" not in caught.value.message  # no file content leaks into the message
 
 
-def test_missing_required_field_is_an_extraction_error(session):
+def test_missing_issue_date_is_reported_by_its_rule_for_review(session):
     data = ubl_xml(demo_invoice("ACME", "X-1", [("PAPER-A4", 1, "4.20")]))
     broken = data.replace(b"<cbc:IssueDate>", b"<cbc:Nothing>").replace(b"</cbc:IssueDate>", b"</cbc:Nothing>")
-    with pytest.raises(ExtractionError) as caught:
+    with pytest.raises(RuleBreach) as caught:
         session.extract(broken)
+    assert caught.value.code == "en16931"
+    assert [(f["code"], f["field"]) for f in caught.value.findings] == [("BR-03", "/ubl:Invoice/cbc:IssueDate")]
+
+
+def test_missing_required_field_is_an_extraction_error_with_the_rules_off():
+    data = ubl_xml(demo_invoice("ACME", "X-1", [("PAPER-A4", 1, "4.20")]))
+    broken = data.replace(b"<cbc:IssueDate>", b"<cbc:Nothing>").replace(b"</cbc:IssueDate>", b"</cbc:Nothing>")
+    with ExtractionSession(ExtractSettings(en16931=En16931Settings(enabled=False))) as session:
+        with pytest.raises(ExtractionError) as caught:
+            session.extract(broken)
     assert caught.value.reason == "missing_field"

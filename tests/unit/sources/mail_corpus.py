@@ -243,3 +243,93 @@ def _dir_entry(entry: dict, entries: list[dict]) -> bytes:
     return struct.pack("<64sHBBIII16sIQQIQ", name + b"\x00\x00" if name else bytes(64), len(name) + 2 if name else 0,
                        entry["type"], 1, _NOSTREAM, right, child, bytes(16), 0, 0, 0,
                        entry.get("start", 0), entry.get("size", 0))
+
+
+# -- office packages, executables and odd messages ------------------------------
+
+def ooxml(main_folder: str, main_part: str, main_type: str) -> bytes:
+    """An Office Open XML package (ECMA-376 part 2): content types, the package
+    relationship to the main part, and that part; what Word/Excel/PowerPoint write first."""
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+             f'<Override PartName="/{main_folder}/{main_part}" ContentType="{main_type}"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships/officeDocument" Target="{main_folder}/{main_part}"/></Relationships>')
+    body = '<?xml version="1.0" encoding="UTF-8"?><root xmlns="urn:example:office"><t>Invoice INV-1</t></root>'
+    return zip_of({"[Content_Types].xml": types.encode(), "_rels/.rels": rels.encode(),
+                   f"{main_folder}/{main_part}": body.encode(), f"{main_folder}/styles.xml": body.encode()})
+
+
+def docx_bytes() -> bytes:
+    return ooxml("word", "document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                                         "document.main+xml")
+
+
+def pptx_bytes() -> bytes:
+    return ooxml("ppt", "presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml."
+                                            "presentation.main+xml")
+
+
+def odf_bytes(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
+    """An OpenDocument package: ``mimetype`` first and stored, then the XML parts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype.encode(), compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", b'<?xml version="1.0"?><office:document-content xmlns:office='
+                                        b'"urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
+        archive.writestr("META-INF/manifest.xml", b'<?xml version="1.0"?><manifest/>')
+    return out.getvalue()
+
+
+def pe_bytes() -> bytes:
+    """The start of a Windows executable: a DOS header pointing at the PE signature."""
+    header = bytearray(b"MZ" + bytes(62))
+    header[0x3C:0x40] = struct.pack("<I", 64)
+    return bytes(header) + b"PE\x00\x00" + struct.pack("<HH", 0x14C, 1) + bytes(200)
+
+
+ELF_BYTES = b"\x7fELF\x02\x01\x01" + bytes(57)
+
+
+def base64_forwarded(inner: bytes, subject: str = "Fwd: Invoice", message_id: str = "<b64fwd@buyer.test>") -> bytes:
+    """A forwarded message whose message/rfc822 part is base64-encoded (forbidden by
+    RFC 2046, sent by Lotus Notes and some gateways)."""
+    body = base64.encodebytes(inner).decode("ascii").replace("\n", CRLF)
+    part = CRLF.join(["Content-Type: message/rfc822", "Content-Transfer-Encoding: base64",
+                      "Content-Disposition: attachment"]) + CRLF + CRLF + body
+    return message(subject, [part], message_id=message_id, sender="colleague@buyer.test")
+
+
+def digest(messages: list[bytes], subject: str = "Digest", message_id: str = "<digest@buyer.test>") -> bytes:
+    """A multipart/digest (RFC 2046 5.1.5): each part is a message without a Content-Type."""
+    boundary = f"==digest-{os.urandom(6).hex()}=="
+    inner = f"--{boundary}{CRLF}{CRLF}"
+    inner += f"{CRLF}--{boundary}{CRLF}{CRLF}".join(m.decode("utf-8") for m in messages)
+    inner += f"{CRLF}--{boundary}--{CRLF}"
+    part = f'Content-Type: multipart/digest; boundary="{boundary}"{CRLF}{CRLF}{inner}'
+    return message(subject, [part], message_id=message_id)
+
+
+def raw_8bit_attachment(name: bytes, content_type: str, data: bytes) -> bytes:
+    """A part whose file name is raw 8-bit bytes, with no RFC 2047/2231 encoding at all."""
+    body = base64.encodebytes(data).decode("ascii").replace("\n", CRLF)
+    return (f"Content-Type: {content_type}{CRLF}Content-Transfer-Encoding: base64{CRLF}".encode()
+            + b'Content-Disposition: attachment; filename="' + name + b'"' + (CRLF * 2).encode() + body.encode())
+
+
+def message_with_raw_parts(subject: str, parts: list[bytes], message_id: str) -> bytes:
+    """Like ``message``, for parts that are bytes (raw 8-bit headers)."""
+    boundary = f"==raw-{os.urandom(6).hex()}=="
+    head = message(subject, [], message_id=message_id).split(b"Content-Type: multipart/mixed")[0]
+    out = head + f'Content-Type: multipart/mixed; boundary="{boundary}"{CRLF}{CRLF}'.encode()
+    for part in parts:
+        out += f"--{boundary}{CRLF}".encode() + part + CRLF.encode()
+    return out + f"--{boundary}--{CRLF}".encode()
+
+
+def with_mixed_line_endings(raw: bytes) -> bytes:
+    """Every other line ending made a bare LF, as some gateways and scripts leave them."""
+    lines = raw.split(b"\r\n")
+    return b"".join(line + (b"\n" if index % 2 else b"\r\n") for index, line in enumerate(lines[:-1])) + lines[-1]

@@ -102,3 +102,23 @@ def test_invoice_without_lines_checks_the_totals_it_has(context):
     assert arithmetic(invoice, context) == []
     assert _fields(arithmetic(with_totals(invoice, net="1.00"), context)) >= {
         ("total_mismatch", "totals.net")}
+
+
+def test_line_allowances_and_charges_are_part_of_the_line_net(context):
+    """BT-131 = quantity x price - line allowances (BG-27) + line charges (BG-28)."""
+    from clerk.models.invoice import LineAllowanceCharge
+
+    adjusted = line("1", "PAPER-A4", "Copy paper", "100", "4.20", net="403.00").model_copy(update={
+        "allowances": (LineAllowanceCharge(amount=Decimal("21.00"), reason="5 % off"),),
+        "charges": (LineAllowanceCharge(charge=True, amount=Decimal("4.00"), reason="Pallet"),)})
+    assert arithmetic(invoice_for([adjusted]), context) == []
+    unadjusted = adjusted.model_copy(update={"allowances": (), "charges": ()})
+    assert _fields(arithmetic(invoice_for([unadjusted]), context)) == {("line_total_mismatch", "lines[0].net_amount")}
+
+
+def test_a_tax_total_not_stated_is_not_taken_for_zero(context):
+    invoice = po_1001_invoice()
+    untaxed = with_totals(invoice, tax=None)
+    findings = arithmetic(untaxed, context)
+    assert _fields(findings) == {("tax_not_stated", "totals.tax")}
+    assert findings[0].severity.value == "warning"

@@ -40,8 +40,12 @@ def invoice_values(invoice: Invoice, idempotency_key: str, party_id: int,
     purchase_lines = lookups.purchase_line_products(
         [line.id for line in matches.values()]) if matches else {}
     sign = Decimal(-1) if invoice.type == DocumentType.CREDIT_NOTE else Decimal(1)
-    lines = [_line_values(line, sign, matches.get(index), purchase_lines, lookups)
-             for index, line in enumerate(invoice.lines)]
+    lines = []
+    for index, line in enumerate(invoice.lines):
+        values = _line_values(line, sign, matches.get(index), purchase_lines, lookups)
+        lines.append(values)
+        if line.adjustments:
+            lines.append(_adjustment_values(line, sign, values))
     values = {
         "company": lookups.company_id(),
         "type": "in",
@@ -116,6 +120,18 @@ def _line_values(line: InvoiceLine, sign: Decimal, order_line: PurchaseOrderLine
         values["account"] = lookups.default_expense_account()
         values.setdefault("unit", lookups.unit(_UNECE_UNITS.get(line.unit or "", "u")))
     return values
+
+
+def _adjustment_values(line: InvoiceLine, sign: Decimal, booked: dict) -> dict:
+    """A line's own allowances and charges (BG-27, BG-28) as one more ERP line
+    beside it: the ERP books quantity x unit price, so without it the line net
+    (BT-131) would be booked too high or too low. Same taxes and account; no
+    product or order origin, so purchase-order quantities are not counted twice."""
+    reasons = [a.reason or "allowance" for a in line.allowances] + \
+        [c.reason or "charge" for c in line.charges]
+    return {"type": "line", "description": f"{line.description}: {', '.join(reasons)}",
+            "quantity": float(sign), "unit_price": line.adjustments,
+            "taxes": booked["taxes"], "account": booked["account"], "unit": booked["unit"]}
 
 
 def _taxes(line: InvoiceLine, lookups: TrytonLookups) -> list[int]:

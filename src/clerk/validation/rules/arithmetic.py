@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from clerk.models.finding import Finding, error
+from clerk.models.finding import Finding, error, warning
 from clerk.models.invoice import Invoice
 from clerk.validation.context import ValidationContext
 from clerk.validation.registry import rule
@@ -20,6 +20,7 @@ from clerk.validation.registry import rule
 LINE_TOTAL_MISMATCH = "line_total_mismatch"
 TOTAL_MISMATCH = "total_mismatch"
 TAX_MISMATCH = "tax_mismatch"
+TAX_NOT_STATED = "tax_not_stated"
 
 
 CENT = Decimal("0.01")
@@ -44,11 +45,13 @@ def _mismatch(code: str, field: str, what: str, expected: Decimal, actual: Decim
 def _line_findings(invoice: Invoice, tolerance: Decimal) -> list[Finding]:
     findings = []
     for index, line in enumerate(invoice.lines):
-        expected = _to_cent(line.quantity * line.unit_price)
+        # BT-131 = quantity x net price - line allowances (BG-27) + line charges (BG-28)
+        expected = _to_cent(line.quantity * line.unit_price + line.adjustments)
         if _off(expected, line.net_amount, tolerance):
+            adjusted = f" {line.adjustments:+}" if line.adjustments else ""
             findings.append(_mismatch(
                 LINE_TOTAL_MISMATCH, f"lines[{index}].net_amount",
-                f"line {line.id} net amount ({line.quantity} x {line.unit_price})",
+                f"line {line.id} net amount ({line.quantity} x {line.unit_price}{adjusted})",
                 expected, line.net_amount))
     return findings
 
@@ -95,7 +98,7 @@ def _tax_findings(invoice: Invoice, tolerance: Decimal) -> list[Finding]:
                     TAX_MISMATCH, f"tax_breakdown[{index}].taxable_amount",
                     f"taxable amount of category {subtotal.category} {subtotal.rate}%",
                     expected, subtotal.taxable_amount))
-    if invoice.tax_breakdown:
+    if invoice.tax_breakdown and invoice.totals.tax is not None:
         expected = sum((s.tax_amount for s in invoice.tax_breakdown), Decimal(0))
         if _off(expected, invoice.totals.tax, tolerance):
             findings.append(_mismatch(TAX_MISMATCH, "totals.tax",
@@ -107,8 +110,12 @@ def _tax_findings(invoice: Invoice, tolerance: Decimal) -> list[Finding]:
 def _gross_findings(invoice: Invoice, tolerance: Decimal) -> list[Finding]:
     totals = invoice.totals
     findings = []
-    expected_gross = totals.net + totals.tax
-    if _off(expected_gross, totals.gross, tolerance):
+    if totals.tax is None:
+        # Not stated is not 0: gross is not checked against a tax the invoice never gave
+        findings.append(warning(TAX_NOT_STATED, "the invoice states no tax total (BT-110); the total with "
+                                "tax is not checked against net + tax", "totals.tax"))
+    expected_gross = totals.net + totals.tax if totals.tax is not None else None
+    if expected_gross is not None and _off(expected_gross, totals.gross, tolerance):
         findings.append(_mismatch(TOTAL_MISMATCH, "totals.gross", "gross total (net + tax)",
                                   expected_gross, totals.gross))
     expected_payable = totals.gross - totals.prepaid + totals.rounding
