@@ -35,6 +35,7 @@ from clerk.queue.settings import QueueSettings
 
 STORES = ("sqlite", "postgresql")
 MUST_BE_ZERO = ("lost", "keys_twice", "numbers_twice")
+SETTLE_SECONDS = 600        # after the last fault, for the queue to settle
 
 
 @contextmanager
@@ -65,8 +66,10 @@ def run_store(kind: str, items: int, tuning: Tuning, seed: int, work: Path) -> d
         fleet.keep_up()
         chaos.run(deadline=started + 60 + items * 0.5)
         faults_s = time.monotonic() - started
+        # Retries after a lost ERP answer wait out its window (2 x the timeout)
+        # and the posting turn with it: a slow ERP needs minutes to settle.
         settled = chaos.wait_for(lambda: not project.queue.machine_work_left(),
-                                 deadline=time.monotonic() + 300)
+                                 deadline=time.monotonic() + SETTLE_SECONDS)
         elapsed = time.monotonic() - started
         fleet.stop()
         chaos.recoveries.update()

@@ -35,7 +35,7 @@ def item_figures(project: Project, erp: ChaosErp, item_ids: list[int]) -> dict:
     without a posted ERP record carrying their key and the id clerk recorded."""
     with project.store.read() as conn:   # a fresh store: every item is the run's
         rows = conn.execute(select(wi.id, wi.state, wi.idempotency_key, wi.erp_ref,
-                                   wi.reason_code, wi.last_error, wi.available_at)).all()
+                                   wi.reason_code, wi.last_error, wi.lease_owner)).all()
     records = erp.records()
     by_key: dict[str, list] = {}
     for record in records:
@@ -62,10 +62,8 @@ def item_figures(project: Project, erp: ChaosErp, item_ids: list[int]) -> dict:
 
 def _why(rows) -> dict[str, int]:  # noqa: ANN001
     """Unsettled items by state, reason and error: what a failed run needs first."""
-    return dict(Counter(f"{row.state} {row.reason_code or ''}: {(row.last_error or '')[:160]} "
-                        f"(due {row.available_at})" if row.state == ItemState.FAILED.value else
-                        f"{row.state} {row.reason_code or ''}: {(row.last_error or '')[:160]}"
-                        for row in rows).most_common(10))
+    return dict(Counter(f"{row.state} ({row.lease_owner or 'no lease'}) {row.reason_code or ''}: "
+                        f"{(row.last_error or '')[:160]}" for row in rows).most_common(10))
 
 
 def _posted_in_erp(row, records: list) -> bool:  # noqa: ANN001
