@@ -79,7 +79,7 @@ def run_store(kind: str, items: int, tuning: Tuning, seed: int, work: Path) -> d
         figures.update({
             "kills": sum(v for k, v in chaos.counts.items() if k.startswith("kill_")),
             "faults": dict(chaos.counts), "phase_not_seen": dict(chaos.phase_not_seen),
-            "erp_down_s": chaos.erp_down_seconds,
+            "erp_down_s": chaos.erp_down_seconds, "fault_log_utc": chaos.log,
             "worker_starts": fleet.started, "worker_unexpected_exits": len(fleet.unexpected_exits),
             "settled_in_time": settled, "seconds_with_faults": round(faults_s, 1),
             "seconds": round(elapsed, 1), "lease_seconds": QueueSettings().lease_seconds,

@@ -116,6 +116,19 @@ class ChaosErp:
             "SELECT number FROM account_invoice WHERE type = 'in' AND number IS NOT NULL")]
 
 
+    def numbers_twice_examples(self, limit: int = 5) -> list[str]:
+        """A few numbers held twice, with their invoices and when each was last
+        written (posted), to set beside the fault log."""
+        rows = self._rows(
+            "SELECT number, id, write_date FROM account_invoice WHERE type = 'in' AND number IN "
+            "(SELECT number FROM account_invoice WHERE type = 'in' AND number IS NOT NULL "
+            "GROUP BY number HAVING count(*) > 1) ORDER BY number, id")
+        by_number: dict[str, list[str]] = {}
+        for number, invoice, written in rows:
+            by_number.setdefault(number, []).append(f"{invoice} at {written}")
+        return [f"{number}: {', '.join(held)}" for number, held in list(by_number.items())[:limit]]
+
+
 def keys_twice(records: list[ErpRecord]) -> int:
     """Keys carried by more than one ERP record."""
     return sum(1 for count in Counter(r.key for r in records).values() if count > 1)

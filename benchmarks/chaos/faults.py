@@ -8,6 +8,7 @@ import random
 import sqlite3
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from collections.abc import Callable
 
 import psycopg
@@ -27,6 +28,13 @@ REPORT_EVERY = 30.0    # seconds between progress lines
 POLL = 0.05            # the phases last from ~0.2 s (drafting) to seconds (posting)
 
 
+def _last_fault(counts: Counter[str], seen: Counter[str]) -> str:
+    """The counters that moved since the last call (and remember them)."""
+    moved = [name for name in counts if counts[name] != seen[name]]
+    seen.update({name: counts[name] - seen[name] for name in moved})
+    return ", ".join(moved)
+
+
 class Chaos:
     def __init__(self, project: Project, erp: ChaosErp, fleet: Fleet, tuning: Tuning,
                  rng: random.Random):
@@ -40,6 +48,8 @@ class Chaos:
         self.counts: Counter[str] = Counter()
         self.phase_not_seen: Counter[str] = Counter()
         self.erp_down_seconds: list[float] = []       # SIGKILL until answering again
+        self.log: list[str] = []                      # "HH:MM:SS fault", UTC, in order
+        self._seen: Counter[str] = Counter()
         self._started = time.monotonic()
         self._last_report = self._started
 
@@ -63,7 +73,11 @@ class Chaos:
                 self.rng.shuffle(deck)
             fault = deck.pop()
             try:
+                before = sum(self.counts.values())
+                at = datetime.now(UTC)
                 fault()
+                if sum(self.counts.values()) != before:   # it happened: log when
+                    self.log.append(f"{at:%H:%M:%S} {_last_fault(self.counts, self._seen)}")
             except OBSERVATION_ERRORS as error:   # a busy read is no finding; go on
                 print(f"  observation failed ({type(error).__name__}: {error})", flush=True)
                 self.counts["observation_errors"] += 1

@@ -56,6 +56,7 @@ def item_figures(project: Project, erp: ChaosErp, item_ids: list[int]) -> dict:
         "unsettled_why": _why(row for row in rows if row.state not in SETTLED),
         "keys_twice": keys_twice(records), "numbers_twice": numbers_twice(numbers),
         "gaps": gaps(numbers), "erp_records": len(records),
+        "numbers_twice_examples": erp.numbers_twice_examples() if numbers_twice(numbers) else [],
         "erp_drafts_left": sum(1 for record in records if record.state == "draft"),
     }
 
