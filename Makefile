@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+CHAOS_ITEMS ?= 1000
 
-.PHONY: demo test bench docs install system-deps clean
+.PHONY: demo test bench chaos docs install system-deps clean
 
 install: $(STAMP) system-deps
 
@@ -27,6 +28,11 @@ test: install
 
 bench: install
 	$(PY) benchmarks/run_all.py
+
+# clerk's own fault suite against the real Tryton, SQLite and PostgreSQL stores;
+# figures in benchmarks/results/chaos.json, non-zero exit on any integrity loss.
+chaos: install
+	CHAOS_ITEMS=$(CHAOS_ITEMS) $(PY) -m benchmarks.chaos
 
 docs: install
 	$(PY) scripts/make_docs.py
