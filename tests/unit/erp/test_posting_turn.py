@@ -133,14 +133,19 @@ _HOLDER = textwrap.dedent("""
 """)
 
 
-def test_a_holder_killed_inside_its_turn_is_waited_out(store, store_url):
-    child = subprocess.Popen([sys.executable, "-c", _HOLDER, store_url, ERP, "1.5"],
+def _kill_inside_its_turn(store_url: str, window_seconds: str) -> None:
+    """A poster in another process takes the turn and is SIGKILLed holding it."""
+    child = subprocess.Popen([sys.executable, "-c", _HOLDER, store_url, ERP, window_seconds],
                              stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "holding"
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
+
+
+def test_a_holder_killed_inside_its_turn_is_waited_out(store, store_url):
+    _kill_inside_its_turn(store_url, "1.5")
     started = time.monotonic()
     probed: list[list[str]] = []
     with turns(store).turn("b", ["k2"], lambda keys: probed.append(keys) or False) as turn:
@@ -150,13 +155,7 @@ def test_a_holder_killed_inside_its_turn_is_waited_out(store, store_url):
 
 
 def test_a_holder_killed_inside_its_turn_gives_way_once_its_drafts_are_posted(store, store_url):
-    child = subprocess.Popen([sys.executable, "-c", _HOLDER, store_url, ERP, "600"],
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "holding"
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+    _kill_inside_its_turn(store_url, "600")
     started = time.monotonic()
     with turns(store).turn("b", ["k2"], lambda keys: keys == ["dead-key"]) as turn:
         assert turn.reconcile
