@@ -123,13 +123,13 @@ def _broken():
 
 
 _HOLDER = textwrap.dedent("""
-    import sys, time
+    import signal, sys
     from clerk.erp.posting_turn import PostingTurns
     from clerk.store import open_store
     turns = PostingTurns(open_store(sys.argv[1]), sys.argv[2], window_seconds=float(sys.argv[3]))
     with turns.turn("doomed", ["dead-key"], lambda keys: False):
         print("holding", flush=True)
-        time.sleep(600)
+        signal.pause()          # held until the test SIGKILLs it
 """)
 
 
