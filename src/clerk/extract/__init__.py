@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clerk.extract._lazy import lazy_attributes
+from clerk._lazy import lazy_exports
 
-_HOMES = {
-    "Content": "clerk.extract.base", "Extraction": "clerk.extract.base", "Extractor": "clerk.extract.base",
-    "PdfSandbox": "clerk.extract.sandbox", "SandboxLimits": "clerk.extract.sandbox",
-    "ExtractionSession": "clerk.extract.service", "ExtractSettings": "clerk.extract.service",
-    "extract_document": "clerk.extract.service", "extract_files": "clerk.extract.service",
-    "extraction_summary": "clerk.extract.service",
-    "OrderMapping": "clerk.extract.templates", "PdfTemplate": "clerk.extract.templates",
-    "load_templates": "clerk.extract.templates",
+_EXPORTS = {
+    "base": ("Content", "Extraction", "Extractor"),
+    "sandbox": ("PdfSandbox", "SandboxLimits"),
+    "service": ("ExtractionSession", "ExtractSettings", "extract_document", "extract_files",
+                "extraction_summary"),
+    "templates": ("OrderMapping", "PdfTemplate", "load_templates"),
 }
 
-__all__ = sorted(_HOMES)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from clerk.extract.base import Content, Extraction, Extractor
@@ -37,5 +35,3 @@ if TYPE_CHECKING:
     )
     from clerk.extract.templates import OrderMapping, PdfTemplate, load_templates
 
-
-__getattr__ = lazy_attributes(__name__, _HOMES, globals())

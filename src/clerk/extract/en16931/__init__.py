@@ -18,21 +18,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clerk.extract._lazy import lazy_attributes
+from clerk._lazy import lazy_exports
 
 # Loaded on first use: a bot's config needs only the settings, not lxml and the rules
-_HOMES = {
-    "RuleBreach": "clerk.extract.en16931._run", "check_document": "clerk.extract.en16931._run",
-    "checked_extraction": "clerk.extract.en16931._run",
-    "DEFAULT_SEVERITY": "clerk.extract.en16931.catalogue", "RULE_TEXTS": "clerk.extract.en16931.catalogue",
-    "En16931Settings": "clerk.extract.en16931.settings",
+_EXPORTS = {
+    "_run": ("RuleBreach", "check_document", "checked_extraction"),
+    "catalogue": ("DEFAULT_SEVERITY", "RULE_TEXTS"),
+    "settings": ("En16931Settings",),
 }
-__all__ = sorted(_HOMES)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from clerk.extract.en16931._run import RuleBreach, check_document, checked_extraction
     from clerk.extract.en16931.catalogue import DEFAULT_SEVERITY, RULE_TEXTS
     from clerk.extract.en16931.settings import En16931Settings
 
-
-__getattr__ = lazy_attributes(__name__, _HOMES, globals())
